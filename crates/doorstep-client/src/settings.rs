@@ -1,0 +1,195 @@
+//! Where this device keeps its data, which server it talks to, and whose
+//! council branding it shows.
+//!
+//! Until machine-wide policy exists, settings come from the environment:
+//! `DOORSTEP_DATA_DIR`, `DOORSTEP_SERVER_URL`, `DOORSTEP_COUNCIL_NAME` and
+//! `DOORSTEP_COUNCIL_COLOUR`. Explicit arguments beat the environment.
+
+use std::path::{Path, PathBuf};
+
+use doorstep_core::branding::{CouncilBranding, DEFAULT_COUNCIL_COLOUR, DEFAULT_COUNCIL_NAME};
+use reqwest::Url;
+
+use crate::ClientError;
+
+/// The desktop app's bundle identifier; the CLI uses the same folder so that
+/// both see one device store.
+pub const APP_IDENTIFIER: &str = "uk.org.doorstep.desktop";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceSettings {
+    pub data_dir: PathBuf,
+    pub server_url: Option<Url>,
+    pub council: CouncilBranding,
+}
+
+/// The raw values, before validation, from wherever they were found.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsSource {
+    pub data_dir: Option<PathBuf>,
+    pub server_url: Option<String>,
+    pub council_name: Option<String>,
+    pub council_colour: Option<String>,
+}
+
+impl SettingsSource {
+    pub fn from_environment() -> Self {
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|value| !value.trim().is_empty())
+        };
+        Self {
+            data_dir: var("DOORSTEP_DATA_DIR").map(PathBuf::from),
+            server_url: var("DOORSTEP_SERVER_URL"),
+            council_name: var("DOORSTEP_COUNCIL_NAME"),
+            council_colour: var("DOORSTEP_COUNCIL_COLOUR"),
+        }
+    }
+
+    /// Values set here replace those in `self`.
+    pub fn overridden_by(self, overrides: SettingsSource) -> Self {
+        Self {
+            data_dir: overrides.data_dir.or(self.data_dir),
+            server_url: overrides.server_url.or(self.server_url),
+            council_name: overrides.council_name.or(self.council_name),
+            council_colour: overrides.council_colour.or(self.council_colour),
+        }
+    }
+}
+
+impl DeviceSettings {
+    pub fn resolve(source: SettingsSource) -> Result<Self, ClientError> {
+        let data_dir = match source.data_dir {
+            Some(dir) => dir,
+            None => default_data_dir()?,
+        };
+        if !data_dir.is_absolute() {
+            return Err(ClientError::RelativeDataDir(data_dir));
+        }
+        let server_url = source
+            .server_url
+            .as_deref()
+            .map(parse_server_url)
+            .transpose()?;
+        let council = CouncilBranding::new(
+            source
+                .council_name
+                .as_deref()
+                .unwrap_or(DEFAULT_COUNCIL_NAME),
+            source
+                .council_colour
+                .as_deref()
+                .unwrap_or(DEFAULT_COUNCIL_COLOUR),
+        )?;
+        Ok(Self {
+            data_dir,
+            server_url,
+            council,
+        })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}
+
+/// `$XDG_DATA_HOME/uk.org.doorstep.desktop` on Linux, and the platform's
+/// equivalent elsewhere: the same folder Tauri gives the desktop app.
+pub fn default_data_dir() -> Result<PathBuf, ClientError> {
+    dirs::data_dir()
+        .map(|dir| dir.join(APP_IDENTIFIER))
+        .ok_or(ClientError::NoDataDir)
+}
+
+/// Accepts only http(s) addresses with a host, and drops a trailing path
+/// slash so that joined routes are predictable.
+pub fn parse_server_url(text: &str) -> Result<Url, ClientError> {
+    let invalid = || ClientError::InvalidServerUrl(text.to_owned());
+    let url = Url::parse(text.trim()).map_err(|_| invalid())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err(invalid());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid());
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(data_dir: &str) -> SettingsSource {
+        SettingsSource {
+            data_dir: Some(PathBuf::from(data_dir)),
+            ..SettingsSource::default()
+        }
+    }
+
+    #[test]
+    fn a_fresh_device_gets_default_branding_and_no_server() {
+        let settings = DeviceSettings::resolve(source("/var/lib/doorstep-test")).unwrap();
+        assert_eq!(settings.data_dir(), Path::new("/var/lib/doorstep-test"));
+        assert_eq!(settings.server_url, None);
+        assert_eq!(settings.council, CouncilBranding::default());
+    }
+
+    #[test]
+    fn the_council_sets_its_server_and_branding() {
+        let settings = DeviceSettings::resolve(SettingsSource {
+            server_url: Some("https://doorstep.example.gov.uk/".into()),
+            council_name: Some("Example Borough Council".into()),
+            council_colour: Some("#00703c".into()),
+            ..source("/data")
+        })
+        .unwrap();
+        assert_eq!(
+            settings.server_url.unwrap().as_str(),
+            "https://doorstep.example.gov.uk/"
+        );
+        assert_eq!(settings.council.name(), "Example Borough Council");
+    }
+
+    #[test]
+    fn explicit_values_beat_the_environment() {
+        let environment = SettingsSource {
+            server_url: Some("http://from-env:1".into()),
+            council_name: Some("Env Council".into()),
+            ..source("/env")
+        };
+        let merged = environment.overridden_by(SettingsSource {
+            server_url: Some("http://from-flag:2".into()),
+            ..source("/flag")
+        });
+        assert_eq!(merged.data_dir, Some(PathBuf::from("/flag")));
+        assert_eq!(merged.server_url.as_deref(), Some("http://from-flag:2"));
+        assert_eq!(merged.council_name.as_deref(), Some("Env Council"));
+    }
+
+    #[test]
+    fn bad_settings_are_refused_with_a_code_and_advice() {
+        for bad in [
+            "doorstep.example.gov.uk",
+            "ftp://doorstep.example.gov.uk",
+            "https://",
+            "https://x.gov.uk/?token=1",
+        ] {
+            let error = DeviceSettings::resolve(SettingsSource {
+                server_url: Some(bad.into()),
+                ..source("/data")
+            })
+            .unwrap_err();
+            assert_eq!(error.code(), "invalid_server_url", "{bad}");
+            assert!(error.to_string().contains("Write it in full"));
+        }
+        let relative = DeviceSettings::resolve(source("relative/dir")).unwrap_err();
+        assert_eq!(relative.code(), "relative_data_dir");
+        let pale = DeviceSettings::resolve(SettingsSource {
+            council_colour: Some("#eeeeee".into()),
+            ..source("/data")
+        })
+        .unwrap_err();
+        assert_eq!(pale.code(), "invalid_branding");
+    }
+}

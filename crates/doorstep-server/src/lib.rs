@@ -1,0 +1,9 @@
+//! The council's Doorstep server: the source of truth for who may see which
+//! case, and the meeting point where devices exchange their changes.
+//!
+//! The HTTP layer is generic over one [`storage::Storage`] trait; the backend
+//! is chosen once at start-up.
+
+pub mod http;
+pub mod serve;
+pub mod storage;

@@ -1,0 +1,40 @@
+//! The Doorstep desktop app. This crate only wires Tauri to `doorstep-client`:
+//! each command is a one-line call into the shared API.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use doorstep_client::settings::{DeviceSettings, SettingsSource};
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DOORSTEP_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let settings = match DeviceSettings::resolve(SettingsSource::from_environment()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            // The window would be useless without its settings; say why on stderr
+            // and in the system log rather than opening a broken app.
+            tracing::error!(code = error.code(), %error, "Doorstep cannot start");
+            eprintln!("error: {error}");
+            std::process::exit(1);
+        }
+    };
+    tracing::info!(data_dir = %settings.data_dir.display(), "Doorstep starting");
+
+    let outcome = tauri::Builder::default()
+        .manage(settings)
+        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .run(tauri::generate_context!());
+    if let Err(error) = outcome {
+        tracing::error!(%error, "Doorstep stopped with an error");
+        eprintln!("error: Doorstep stopped: {error}");
+        std::process::exit(1);
+    }
+}

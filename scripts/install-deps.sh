@@ -38,16 +38,40 @@ else
   echo "==> apt: all packages present"
 fi
 
-echo "==> npm: installing UI packages (ui/package-lock.json)"
-(cd ui && npm ci --no-audit --no-fund --loglevel=error)
+node_major=$(node -p 'process.versions.node.split(".").map(Number).reduce((a,b,i)=>i<2?a*1000+b:a)' 2>/dev/null || echo 0)
+if [ "$node_major" -lt 20019 ]; then
+  echo "error: Node.js 20.19 or newer is needed for the UI build (Vite 8); found $(node --version 2>/dev/null || echo none)." >&2
+  echo "       Debian 12's own nodejs is 18; install Node.js 20 or 22 from your usual source, then run this again." >&2
+  exit 1
+fi
 
+# npm ci wipes node_modules, so only run it when the lock file changed.
+lock_sum=$(sha256sum ui/package-lock.json | cut -d' ' -f1)
+stamp=ui/node_modules/.doorstep-lock.sha256
+if [ "$(cat "$stamp" 2>/dev/null)" != "$lock_sum" ]; then
+  echo "==> npm: installing UI packages (ui/package-lock.json)"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" >"$stamp"
+else
+  echo "==> npm: UI packages match ui/package-lock.json"
+fi
+
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v cargo >/dev/null; then
+  echo "==> Rust is missing: installing rustup and the toolchain pinned in rust-toolchain.toml"
+  curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal --default-toolchain none
+  . "$HOME/.cargo/env"
+fi
+
+# An empty version means any version will do.
 cargo_tool() {
   local bin=$1 crate=$2 version=$3
   if ! command -v "$bin" >/dev/null || ! "$bin" --version 2>/dev/null | grep -q "$version"; then
-    echo "==> cargo install $crate@$version"
-    cargo install "$crate" --version "$version" --locked --quiet
+    echo "==> cargo install $crate${version:+@$version}"
+    cargo install "$crate" ${version:+--version "$version"} --locked --quiet
   fi
 }
+cargo_tool cargo-nextest cargo-nextest ""
 cargo_tool tauri-driver tauri-driver "2.1.0"
 cargo_tool cargo-deny cargo-deny "0.20.2"
 echo "==> dependencies ready"

@@ -4,6 +4,7 @@
 //! the tests all apply exactly the same rules.
 
 pub mod branding;
+pub mod identifiers;
 
 /// The version of Doorstep this build belongs to; every crate shares it.
 pub const DOORSTEP_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -63,13 +63,16 @@ if ! command -v cargo >/dev/null; then
   . "$HOME/.cargo/env"
 fi
 
-# An empty version means any version will do.
+# An empty version means any version on PATH will do.
 cargo_tool() {
   local bin=$1 crate=$2 version=$3
-  if ! command -v "$bin" >/dev/null || ! "$bin" --version 2>/dev/null | grep -q "$version"; then
-    echo "==> cargo install $crate${version:+@$version}"
-    cargo install "$crate" ${version:+--version "$version"} --locked --quiet
+  if [ -z "$version" ]; then
+    command -v "$bin" >/dev/null && return 0
+  else
+    cargo install --list | grep -q "^$crate v$version:" && return 0
   fi
+  echo "==> cargo install $crate${version:+@$version}"
+  cargo install "$crate" ${version:+--version "$version"} --locked --quiet
 }
 cargo_tool cargo-nextest cargo-nextest ""
 cargo_tool tauri-driver tauri-driver "2.1.0"

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest'
+import { describeIpcError, getAppInfo, signIn } from './ipc'
+import { EXAMPLE_APP_INFO, mockBackend } from './test/fixtures'
+
+describe('talking to the Rust side', () => {
+  it('reads the app settings with app_info', async () => {
+    const backend = mockBackend()
+    await expect(getAppInfo()).resolves.toEqual(EXAMPLE_APP_INFO)
+    expect(backend.calls.map((c) => c.cmd)).toEqual(['app_info'])
+  })
+
+  it('accepts settings with no server address yet', async () => {
+    mockBackend({ appInfo: { ...EXAMPLE_APP_INFO, serverUrl: null } })
+    await expect(getAppInfo()).resolves.toMatchObject({ serverUrl: null })
+  })
+
+  it('refuses settings in a shape the UI does not understand', async () => {
+    mockBackend({ appInfo: () => ({ version: '0.1.0', data_dir: '/x' }) })
+    await expect(getAppInfo()).rejects.toThrow('unexpected format')
+  })
+
+  it('sends the sign-in details to sign_in', async () => {
+    const backend = mockBackend({ signIn: () => null })
+    await signIn({ server: 'https://a.example', username: 'sam', password: 'pw' })
+    expect(backend.calls).toEqual([
+      { cmd: 'sign_in', payload: { server: 'https://a.example', username: 'sam', password: 'pw' } },
+    ])
+  })
+
+  it('turns command errors into readable messages', () => {
+    expect(describeIpcError('Wrong username or password')).toBe('Wrong username or password')
+    expect(describeIpcError({ message: 'Server not reachable', code: 'offline' })).toBe('Server not reachable')
+    expect(describeIpcError(new Error('boom'))).toBe('boom')
+    expect(describeIpcError(undefined)).toBe('Something went wrong. Try again.')
+    expect(describeIpcError({ message: '' }, 'Fallback')).toBe('Fallback')
+  })
+})

@@ -1,0 +1,18 @@
+import type { AppInfo } from '../ipc'
+
+/** What the app gives each page. */
+export interface ViewContext {
+  info: AppInfo
+  navigate(path: string): void
+  /** Sets document.title; error pages get the GOV.UK "Error: " prefix. */
+  setTitle(title: string, options?: { error?: boolean }): void
+  /** Starts GOV.UK Frontend components inside markup the page rendered itself. */
+  initComponents(scope: Element): void
+}
+
+export interface View {
+  /** Page title without the service name, e.g. "My cases". */
+  title: string
+  /** Fills `container`, which is empty and not yet in the document. */
+  render(container: HTMLElement, ctx: ViewContext): void
+}

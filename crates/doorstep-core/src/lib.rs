@@ -4,6 +4,9 @@
 //! the tests all apply exactly the same rules.
 
 pub mod branding;
+pub mod case;
+pub mod dates;
+pub mod hlc;
 pub mod identifiers;
 
 /// The version of Doorstep this build belongs to; every crate shares it.

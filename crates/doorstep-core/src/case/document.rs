@@ -554,6 +554,102 @@ impl CaseDocument {
             .ok_or_else(|| CaseError::NotACase(format!("it has no {name}")))
     }
 
+    /// Builds a case from its exported view, as when a council migrates from
+    /// a legacy system (`case import`). Every value is validated as if typed,
+    /// and keeps who set it and when; the workflow is not replayed, because the
+    /// legacy system already decided the status. Conflicts in the view are not
+    /// imported: the current values are.
+    pub fn from_view(
+        view: &CaseView,
+        importer: &Editor,
+        actor: ActorId,
+    ) -> Result<Self, CaseError> {
+        let by_entry = |entry: &FieldEntry| Editor::new(entry.by.clone(), entry.at);
+        let creator = if view.created_by.is_empty() {
+            importer.clone()
+        } else {
+            Editor::new(view.created_by.clone(), view.created_at)
+        };
+        let mut case = Self::create(
+            NewCase {
+                id: view.id.clone(),
+                case_type: view.text("case_type").unwrap_or_default().to_owned(),
+                summary: view.text("summary").unwrap_or_default().to_owned(),
+            },
+            &creator,
+            actor,
+        )?;
+        for (field, entry) in &view.fields {
+            if matches!(field.as_str(), "case_type" | "summary")
+                && entry.by == creator.user
+                && entry.at == creator.at
+            {
+                continue;
+            }
+            let path = FieldPath::case(field);
+            let value = field_value(&path, &entry.value.to_string())?;
+            let fields = case.fields_object(&path)?;
+            case.edit(format!("Imported {field}"), &by_entry(entry), |doc| {
+                write_entry(doc, &fields, field, &value, &by_entry(entry))
+            })?;
+        }
+        if !view.narrative.is_empty() {
+            case.set_narrative(&view.narrative, importer)?;
+        }
+        let collections = [
+            (SectionKind::Person, &view.people),
+            (SectionKind::Visit, &view.visits),
+            (SectionKind::Task, &view.tasks),
+            (SectionKind::Consent, &view.consents),
+            (SectionKind::Risk, &view.risks),
+        ];
+        for (kind, items) in collections {
+            for item in items {
+                let inputs: Vec<(String, String)> = item
+                    .fields
+                    .iter()
+                    .map(|(field, entry)| (field.clone(), entry.value.to_string()))
+                    .collect();
+                let borrowed: Vec<(&str, &str)> = inputs
+                    .iter()
+                    .map(|(f, v)| (f.as_str(), v.as_str()))
+                    .collect();
+                let adder = Editor::new(item.added_by.clone(), item.added_at);
+                case.add_item(kind, &item.id, &borrowed, &adder)?;
+            }
+        }
+        for note in &view.notes {
+            let mut revisions = note.revisions.iter();
+            let Some(first) = revisions.next() else {
+                case.add_note(
+                    &note.id,
+                    &note.text,
+                    &Editor::new(note.author.clone(), note.created_at),
+                )?;
+                continue;
+            };
+            case.add_note(
+                &note.id,
+                &first.text,
+                &Editor::new(first.by.clone(), first.at),
+            )?;
+            for revision in revisions {
+                case.edit_note(
+                    &note.id,
+                    &revision.text,
+                    &Editor::new(revision.by.clone(), revision.at),
+                )?;
+            }
+        }
+        for attachment in &view.attachments {
+            case.add_attachment(
+                attachment,
+                &Editor::new(attachment.added_by.clone(), attachment.added_at),
+            )?;
+        }
+        Ok(case)
+    }
+
     /// Everything in the case, for `case show` and the case page.
     pub fn view(&self) -> CaseView {
         let doc = &self.doc;

@@ -113,6 +113,13 @@ impl CaseView {
             .get(field)
             .and_then(|entry| entry.value.as_text())
     }
+
+    pub fn status_label(&self) -> &'static str {
+        self.text("status")
+            .and_then(CaseStatus::parse)
+            .unwrap_or(CaseStatus::Open)
+            .label()
+    }
 }
 
 /// The indexed row behind My cases: enough to list, filter, sort and search

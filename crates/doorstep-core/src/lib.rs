@@ -6,6 +6,7 @@
 pub mod branding;
 pub mod case;
 pub mod dates;
+pub mod demo;
 pub mod hlc;
 pub mod identifiers;
 

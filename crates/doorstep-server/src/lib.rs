@@ -4,6 +4,7 @@
 //! The HTTP layer is generic over one [`storage::Storage`] trait; the backend
 //! is chosen once at start-up.
 
+pub mod accounts;
 pub mod http;
 pub mod serve;
 pub mod storage;

@@ -16,6 +16,9 @@ apt_packages=(
   chromium
   # Package inspection in the packaging test
   rpm dpkg-dev
+  # The real OS keyring for the device store's tests (scripts/with-keyring.sh):
+  # a private D-Bus session with GNOME Keyring as the Secret Service
+  dbus dbus-user-session gnome-keyring libsecret-tools
   # Front-end toolchain
   nodejs npm
 )

@@ -45,7 +45,7 @@ step "Clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests (cargo nextest)"
-cargo nextest run --workspace --locked --no-fail-fast
+scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
 
 step "UI unit tests (vitest)"
 npm --prefix ui test

@@ -4,13 +4,18 @@
 //!
 //! Exit codes: 0 success, 1 the operation failed, 2 a usage error.
 
+mod output;
+
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use doorstep_client::ClientError;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use doorstep_client::api::{self, AppInfo, ServerStatus};
+use doorstep_client::device::PersonInput;
 use doorstep_client::settings::{DeviceSettings, SettingsSource};
+use doorstep_client::types::{CaseFilter, CaseStatus};
+use doorstep_client::{ClientError, Device};
 use serde::Serialize;
 
 #[derive(Debug, Parser)]
@@ -42,6 +47,130 @@ enum Command {
         #[arg(long, env = "DOORSTEP_SERVER_URL")]
         server: Option<String>,
     },
+    /// Who is using this device, unsynced changes and conflicts.
+    Status,
+    /// Create, find, read and change cases.
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// People on a case.
+    #[command(subcommand)]
+    Person(PersonCommand),
+    /// Unresolved same-field conflicts, on one case or all of them.
+    Conflicts {
+        /// Only this case.
+        id: Option<String>,
+    },
+    /// Resolve a conflict with the value you choose.
+    Resolve {
+        id: String,
+        /// The field in conflict, as `conflicts` shows it (e.g. summary, people.ID.postcode).
+        field: String,
+        #[arg(long)]
+        value: String,
+    },
+    /// This device's tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// The derived tables behind lists and search.
+    #[command(subcommand)]
+    Projections(ProjectionsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum CaseCommand {
+    /// Create a case; prints its id.
+    New {
+        #[arg(long = "type")]
+        case_type: String,
+        #[arg(long)]
+        summary: String,
+    },
+    /// Cases on this device.
+    List {
+        /// open, in_progress, awaiting_review or closed.
+        #[arg(long)]
+        status: Option<String>,
+        /// Words to find in summaries, narratives, notes and people's names.
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        assigned_to: Option<String>,
+        /// At most this many cases.
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+    /// The whole case, with any conflicts.
+    Show { id: String },
+    /// Set a field, e.g. summary, status, assigned_to, due_date, people.ID.postcode.
+    Set {
+        id: String,
+        field: String,
+        value: String,
+    },
+    /// Append a note to the case's timeline.
+    Note { id: String, text: String },
+    /// Export a case: JSON (the shape import reads) or the raw automerge bytes.
+    Export {
+        id: String,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+    },
+    /// Create cases from a JSON-lines file (one case a line, as `case show --json` prints).
+    Import {
+        #[arg(long)]
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Json,
+    Automerge,
+}
+
+#[derive(Debug, Subcommand)]
+enum PersonCommand {
+    /// Add a person to a case. Identifiers are checked; an invalid one changes nothing.
+    Add(PersonArgs),
+}
+
+#[derive(Debug, Args)]
+struct PersonArgs {
+    /// The case.
+    id: String,
+    #[arg(long)]
+    name: String,
+    /// Date of birth, YYYY-MM-DD.
+    #[arg(long)]
+    dob: Option<String>,
+    #[arg(long)]
+    nhs_number: Option<String>,
+    #[arg(long)]
+    ni_number: Option<String>,
+    #[arg(long)]
+    address: Option<String>,
+    #[arg(long)]
+    postcode: Option<String>,
+    #[arg(long)]
+    uprn: Option<String>,
+    #[arg(long)]
+    phone: Option<String>,
+    #[arg(long)]
+    email: Option<String>,
+    #[arg(long)]
+    relationship: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the audit chain; exits 1 if it was altered.
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+enum ProjectionsCommand {
+    /// Rebuild every projection from the case documents and check they match.
+    Rebuild,
 }
 
 #[derive(Debug, Serialize)]
@@ -70,30 +199,181 @@ fn main() -> ExitCode {
     }
 }
 
+fn settings(
+    data_dir: Option<PathBuf>,
+    server: Option<String>,
+) -> Result<DeviceSettings, ClientError> {
+    DeviceSettings::resolve(
+        SettingsSource::from_environment().overridden_by(SettingsSource {
+            data_dir,
+            server_url: server,
+            ..SettingsSource::default()
+        }),
+    )
+}
+
 fn run(cli: Cli) -> Result<(), ClientError> {
+    let json = cli.json;
+    if let Command::Diagnostics { server } = cli.command {
+        let settings = settings(cli.data_dir, server)?;
+        let server = match &settings.server_url {
+            Some(url) => Some(block_on(api::check_server(url))?),
+            None => None,
+        };
+        let report = Diagnostics {
+            app: api::app_info(&settings),
+            server,
+        };
+        return output::print(json, &report, || output::diagnostics(&report));
+    }
+    let settings = settings(cli.data_dir, None)?;
+    let mut device = Device::open(&settings)?;
     match cli.command {
-        Command::Diagnostics { server } => {
-            let settings = DeviceSettings::resolve(
-                SettingsSource::from_environment().overridden_by(SettingsSource {
-                    data_dir: cli.data_dir,
-                    server_url: server,
-                    ..SettingsSource::default()
-                }),
-            )?;
-            let server = match &settings.server_url {
-                Some(url) => Some(block_on(api::check_server(url))?),
-                None => None,
-            };
-            let report = Diagnostics {
-                app: api::app_info(&settings),
-                server,
-            };
-            if cli.json {
-                print_json(&report);
-            } else {
-                print_diagnostics(&report);
+        Command::Diagnostics { .. } => Ok(()),
+        Command::Status => {
+            let status = device.status()?;
+            output::print(json, &status, || output::status(&status))
+        }
+        Command::Case(command) => run_case(&mut device, command, json),
+        Command::Person(PersonCommand::Add(person)) => {
+            let case_id = person.id.clone();
+            let person_id = device.add_person(&case_id, &person.into_input())?;
+            let result =
+                serde_json::json!({ "caseId": case_id, "personId": person_id, "saved": true });
+            output::print(json, &result, || {
+                println!("Saved: added person {person_id} to case {case_id}")
+            })
+        }
+        Command::Conflicts { id } => {
+            let conflicts = device.conflicts(id.as_deref())?;
+            output::print(json, &conflicts, || output::conflicts(&conflicts))
+        }
+        Command::Resolve { id, field, value } => {
+            device.resolve(&id, &field, &value)?;
+            let result = serde_json::json!({ "caseId": id, "field": field, "saved": true });
+            output::print(json, &result, || {
+                println!("Saved: {field} on case {id} is now {value:?}")
+            })
+        }
+        Command::Audit(AuditCommand::Verify) => {
+            let report = device.verify_audit()?;
+            let summary = serde_json::json!({
+                "intact": report.is_intact(),
+                "events": report.events,
+                "headHash": report.head_hash,
+                "broken": report.broken,
+            });
+            output::print(json, &summary, || output::audit(&report))?;
+            match report.first_broken_seq() {
+                None => Ok(()),
+                Some(seq) => Err(ClientError::AuditBroken(seq)),
             }
-            Ok(())
+        }
+        Command::Projections(ProjectionsCommand::Rebuild) => {
+            let report = device.rebuild_projections()?;
+            output::print(json, &report, || {
+                println!(
+                    "Rebuilt {} case projections; {}",
+                    report.cases,
+                    if report.identical {
+                        "identical to the stored ones"
+                    } else {
+                        "SOME DIFFERED and were corrected"
+                    }
+                )
+            })
+        }
+    }
+}
+
+fn run_case(device: &mut Device, command: CaseCommand, json: bool) -> Result<(), ClientError> {
+    match command {
+        CaseCommand::New { case_type, summary } => {
+            let id = device.create_case(&case_type, &summary)?;
+            let result = serde_json::json!({ "id": id, "saved": true });
+            output::print(json, &result, || println!("{id}"))
+        }
+        CaseCommand::List {
+            status,
+            search,
+            assigned_to,
+            limit,
+        } => {
+            let status = match status.as_deref() {
+                None => None,
+                Some(text) => Some(CaseStatus::parse(text).ok_or_else(|| {
+                    ClientError::InvalidFilter(format!(
+                        "\"{text}\" is not a status: use open, in_progress, awaiting_review or closed"
+                    ))
+                })?),
+            };
+            let cases = device.list_cases(&CaseFilter {
+                status,
+                text: search,
+                assigned_to,
+                limit: Some(limit),
+                ..CaseFilter::default()
+            })?;
+            output::print(json, &cases, || output::case_list(&cases))
+        }
+        CaseCommand::Show { id } => {
+            let view = device.show_case(&id)?;
+            output::print(json, &view, || output::case_view(&view))
+        }
+        CaseCommand::Set { id, field, value } => {
+            device.set_field(&id, &field, &value)?;
+            let result = serde_json::json!({ "caseId": id, "field": field, "saved": true });
+            output::print(json, &result, || println!("Saved: {field} on case {id}"))
+        }
+        CaseCommand::Note { id, text } => {
+            let note_id = device.add_note(&id, &text)?;
+            let result = serde_json::json!({ "caseId": id, "noteId": note_id, "saved": true });
+            output::print(json, &result, || {
+                println!("Saved: note {note_id} on case {id}")
+            })
+        }
+        CaseCommand::Export { id, format } => match format {
+            ExportFormat::Json => {
+                let view = device.export_json(&id)?;
+                // Export JSON is always JSON: it is the import format.
+                output::print(true, &view, || {})
+            }
+            ExportFormat::Automerge => {
+                let bytes = device.export_automerge(&id)?;
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(&bytes)
+                    .and_then(|()| stdout.flush())
+                    .map_err(|error| ClientError::Output(error.to_string()))
+            }
+        },
+        CaseCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file).map_err(|error| ClientError::Import {
+                line: 0,
+                message: format!("could not read {}: {error}", file.display()),
+            })?;
+            let ids = device.import_jsonl(&text)?;
+            let result = serde_json::json!({ "imported": ids.len(), "ids": ids, "saved": true });
+            output::print(json, &result, || {
+                println!("Saved: imported {} cases", ids.len())
+            })
+        }
+    }
+}
+
+impl PersonArgs {
+    fn into_input(self) -> PersonInput {
+        PersonInput {
+            name: self.name,
+            date_of_birth: self.dob,
+            nhs_number: self.nhs_number,
+            ni_number: self.ni_number,
+            address: self.address,
+            postcode: self.postcode,
+            uprn: self.uprn,
+            phone: self.phone,
+            email: self.email,
+            relationship: self.relationship,
         }
     }
 }
@@ -108,35 +388,6 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
         Err(error) => {
             eprintln!("error: could not start the async runtime: {error}");
             std::process::exit(1);
-        }
-    }
-}
-
-fn print_json(value: &impl Serialize) {
-    match serde_json::to_string_pretty(value) {
-        Ok(text) => println!("{text}"),
-        Err(error) => eprintln!("error: could not write JSON: {error}"),
-    }
-}
-
-fn print_diagnostics(report: &Diagnostics) {
-    let app = &report.app;
-    println!("Doorstep {}", app.version);
-    println!("Data folder: {}", app.data_dir.display());
-    println!("Council:     {}", app.council.name());
-    match &report.server {
-        None => println!("Server:      not set (use --server URL or DOORSTEP_SERVER_URL)"),
-        Some(server) => {
-            println!("Server:      {}", server.url);
-            println!(
-                "  health:    {:?}, version {}, protocol {}",
-                server.health.status, server.health.version, server.health.protocol
-            );
-            let storage = &server.readiness.storage;
-            match &storage.problem {
-                None => println!("  storage:   {} ready", storage.backend),
-                Some(problem) => println!("  storage:   {} NOT ready: {problem}", storage.backend),
-            }
         }
     }
 }

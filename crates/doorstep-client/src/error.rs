@@ -1,5 +1,7 @@
 use std::path::PathBuf;
 
+use doorstep_core::case::CaseError;
+
 /// Errors the API reports to a person. Each says what to do next, and carries
 /// a stable [`ClientError::code`] so front ends never match on message text.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +26,25 @@ pub enum ClientError {
         "The server at {url} answered with an error ({status}). Try again later, or ask IT to check the server."
     )]
     ServerError { url: String, status: u16 },
+    // Boxed: these errors are large, and every Result in the API carries a ClientError.
+    #[error(transparent)]
+    Store(Box<doorstep_store::StoreError>),
+    #[error(transparent)]
+    Case(Box<doorstep_core::case::CaseError>),
+    #[error("There is no case {0} on this device. Check the id with `doorstep case list`.")]
+    NoSuchCase(String),
+    #[error(
+        "Line {line}: {message}. Nothing from the file was saved; fix the line and import the file again."
+    )]
+    Import { line: usize, message: String },
+    #[error("{0}")]
+    InvalidFilter(String),
+    #[error(
+        "The audit log on this device was altered: the chain breaks at event {0}. Do not use this device for casework; report it to your information governance team."
+    )]
+    AuditBroken(u64),
+    #[error("Could not write the output: {0}")]
+    Output(String),
 }
 
 impl ClientError {
@@ -36,6 +57,35 @@ impl ClientError {
             ClientError::Branding(_) => "invalid_branding",
             ClientError::ServerUnreachable { .. } => "server_unreachable",
             ClientError::ServerError { .. } => "server_error",
+            ClientError::Store(_) => "store_error",
+            ClientError::Case(error) => match **error {
+                CaseError::Field(_) => "invalid_input",
+                CaseError::IllegalTransition { .. } => "illegal_transition",
+                CaseError::NoConflict(_) => "no_conflict",
+                CaseError::NoSuchItem { .. } => "no_such_item",
+                CaseError::SetByServer(_) => "set_by_server",
+                CaseError::EmptyNote | CaseError::TooLong { .. } | CaseError::BadId(_) => {
+                    "invalid_input"
+                }
+                _ => "case_error",
+            },
+            ClientError::NoSuchCase(_) => "no_such_case",
+            ClientError::Import { .. } => "import_failed",
+            ClientError::InvalidFilter(_) => "invalid_filter",
+            ClientError::AuditBroken(_) => "audit_broken",
+            ClientError::Output(_) => "output_failed",
         }
+    }
+}
+
+impl From<doorstep_store::StoreError> for ClientError {
+    fn from(error: doorstep_store::StoreError) -> Self {
+        ClientError::Store(Box::new(error))
+    }
+}
+
+impl From<CaseError> for ClientError {
+    fn from(error: CaseError) -> Self {
+        ClientError::Case(Box::new(error))
     }
 }

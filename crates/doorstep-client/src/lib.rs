@@ -2,8 +2,19 @@
 //! and the end-to-end tests call. Callers are thin; behaviour lives here.
 
 pub mod api;
+pub mod device;
 pub mod error;
 pub mod settings;
 
+pub use device::Device;
 pub use error::ClientError;
 pub use settings::DeviceSettings;
+
+/// The domain and store types that callers of the API see.
+pub mod types {
+    pub use doorstep_core::case::{
+        AttachmentMeta, CaseProjection, CaseStatus, CaseView, FieldConflict, FieldEntry,
+        FieldValue, ItemView, NoteView,
+    };
+    pub use doorstep_store::{AuditReport, CaseFilter};
+}

@@ -19,6 +19,9 @@ pub const APP_IDENTIFIER: &str = "uk.org.doorstep.desktop";
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceSettings {
     pub data_dir: PathBuf,
+    /// Who is using this device. Until sign-in exists this comes from
+    /// `DOORSTEP_USER` or the operating-system account; sign-in will replace it.
+    pub user: String,
     pub server_url: Option<Url>,
     pub council: CouncilBranding,
 }
@@ -30,6 +33,7 @@ pub struct SettingsSource {
     pub server_url: Option<String>,
     pub council_name: Option<String>,
     pub council_colour: Option<String>,
+    pub user: Option<String>,
 }
 
 impl SettingsSource {
@@ -44,6 +48,7 @@ impl SettingsSource {
             server_url: var("DOORSTEP_SERVER_URL"),
             council_name: var("DOORSTEP_COUNCIL_NAME"),
             council_colour: var("DOORSTEP_COUNCIL_COLOUR"),
+            user: var("DOORSTEP_USER").or_else(|| var("USER")),
         }
     }
 
@@ -54,6 +59,7 @@ impl SettingsSource {
             server_url: overrides.server_url.or(self.server_url),
             council_name: overrides.council_name.or(self.council_name),
             council_colour: overrides.council_colour.or(self.council_colour),
+            user: overrides.user.or(self.user),
         }
     }
 }
@@ -86,6 +92,11 @@ impl DeviceSettings {
             data_dir,
             server_url,
             council,
+            user: source
+                .user
+                .map(|user| user.trim().to_owned())
+                .filter(|user| !user.is_empty())
+                .unwrap_or_else(|| "caseworker".to_owned()),
         })
     }
 

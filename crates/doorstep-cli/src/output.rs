@@ -1,0 +1,200 @@
+//! How results look on a terminal. With `--json`, the same values are printed
+//! as JSON instead, so scripts and people read the same facts.
+
+use doorstep_client::ClientError;
+use doorstep_client::device::{CaseConflicts, DeviceStatus};
+use doorstep_client::types::{AuditReport, CaseProjection, CaseView, ItemView};
+use serde::Serialize;
+
+use crate::Diagnostics;
+
+/// Prints `value` as JSON, or runs `human` to print it for a person.
+pub fn print(json: bool, value: &impl Serialize, human: impl FnOnce()) -> Result<(), ClientError> {
+    if json {
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|error| ClientError::Output(error.to_string()))?;
+        println!("{text}");
+    } else {
+        human();
+    }
+    Ok(())
+}
+
+pub fn diagnostics(report: &Diagnostics) {
+    let app = &report.app;
+    println!("Doorstep {}", app.version);
+    println!("Data folder: {}", app.data_dir.display());
+    println!("Council:     {}", app.council.name());
+    match &report.server {
+        None => println!("Server:      not set (use --server URL or DOORSTEP_SERVER_URL)"),
+        Some(server) => {
+            println!("Server:      {}", server.url);
+            println!(
+                "  health:    {:?}, version {}, protocol {}",
+                server.health.status, server.health.version, server.health.protocol
+            );
+            let storage = &server.readiness.storage;
+            match &storage.problem {
+                None => println!("  storage:   {} ready", storage.backend),
+                Some(problem) => println!("  storage:   {} NOT ready: {problem}", storage.backend),
+            }
+        }
+    }
+}
+
+pub fn status(status: &DeviceStatus) {
+    println!("User:              {}", status.user);
+    println!(
+        "Server:            {}",
+        status.server.as_deref().unwrap_or("not set")
+    );
+    println!("Cases:             {}", status.cases);
+    println!("Unsynced changes:  {}", status.unsynced_changes);
+    println!("Conflicts:         {}", status.conflicts);
+    println!(
+        "Last sync:         {}",
+        status.last_sync.as_deref().unwrap_or("never")
+    );
+}
+
+pub fn case_list(cases: &[CaseProjection]) {
+    if cases.is_empty() {
+        println!("No cases match.");
+        return;
+    }
+    for case in cases {
+        let risk = if case.risk_warnings.is_empty() {
+            ""
+        } else {
+            " [risk]"
+        };
+        let conflict = if case.conflict_count > 0 {
+            " [conflict]"
+        } else {
+            ""
+        };
+        println!(
+            "{}  {:<16} {:<24} {}{risk}{conflict}",
+            case.case_id,
+            case.status.as_str(),
+            case.case_type,
+            case.summary
+        );
+    }
+}
+
+fn item_line(item: &ItemView) -> String {
+    item.fields
+        .iter()
+        .filter(|(_, entry)| !entry.value.is_empty())
+        .map(|(field, entry)| format!("{field}: {}", entry.value))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn case_view(view: &CaseView) {
+    println!("Case {}", view.id);
+    for (field, entry) in &view.fields {
+        println!(
+            "  {field:<12} {}  ({} at {})",
+            entry.value, entry.by, entry.at
+        );
+    }
+    if !view.risks.is_empty() {
+        println!("Risk warnings:");
+        for risk in &view.risks {
+            println!("  ! {}", risk.text("text").unwrap_or_default());
+        }
+    }
+    if !view.narrative.is_empty() {
+        println!(
+            "Assessment narrative:\n  {}",
+            view.narrative.replace('\n', "\n  ")
+        );
+    }
+    let sections = [
+        ("People", &view.people),
+        ("Visits", &view.visits),
+        ("Tasks", &view.tasks),
+        ("Consent", &view.consents),
+    ];
+    for (title, items) in sections {
+        if !items.is_empty() {
+            println!("{title}:");
+            for item in items {
+                println!("  {}  {}", item.id, item_line(item));
+            }
+        }
+    }
+    if !view.notes.is_empty() {
+        println!("Notes:");
+        for note in &view.notes {
+            let edited = if note.revisions.len() > 1 {
+                " (edited)"
+            } else {
+                ""
+            };
+            println!(
+                "  {} {}{edited}: {}",
+                note.created_at, note.author, note.text
+            );
+        }
+    }
+    if !view.attachments.is_empty() {
+        println!("Attachments:");
+        for attachment in &view.attachments {
+            println!(
+                "  {} ({}, {} bytes)",
+                attachment.name, attachment.media_type, attachment.size
+            );
+        }
+    }
+    if !view.conflicts.is_empty() {
+        println!(
+            "CONFLICTS (resolve with `doorstep resolve {} FIELD --value VALUE`):",
+            view.id
+        );
+        for conflict in &view.conflicts {
+            println!("  {}:", conflict.path);
+            for value in &conflict.values {
+                println!(
+                    "    {:?}  set by {} at {}",
+                    value.value.to_string(),
+                    value.by,
+                    value.at
+                );
+            }
+        }
+    }
+}
+
+pub fn conflicts(cases: &[CaseConflicts]) {
+    if cases.is_empty() {
+        println!("No unresolved conflicts.");
+        return;
+    }
+    for case in cases {
+        println!("Case {} ({})", case.case_id, case.summary);
+        for conflict in &case.conflicts {
+            println!("  {}:", conflict.path);
+            for value in &conflict.values {
+                println!(
+                    "    {:?}  set by {} at {}",
+                    value.value.to_string(),
+                    value.by,
+                    value.at
+                );
+            }
+        }
+    }
+}
+
+pub fn audit(report: &AuditReport) {
+    match &report.broken {
+        None => println!("The audit log is intact: {} events checked.", report.events),
+        Some(broken) => println!(
+            "The audit log was ALTERED: the chain breaks at event {} ({}).",
+            broken.seq, broken.reason
+        ),
+    }
+}

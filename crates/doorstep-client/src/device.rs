@@ -1,0 +1,369 @@
+//! This laptop's Doorstep: the encrypted store, who is using it, and every
+//! case operation the app and the CLI offer. Each operation is one call here.
+//!
+//! Operations block (SQLite, automerge); async callers run them on
+//! `spawn_blocking` so the UI never waits on them.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use doorstep_core::case::{
+    CaseDocument, CaseProjection, CaseView, Editor, FieldConflict, FieldPath, NewCase, SectionKind,
+};
+use doorstep_core::dates::Timestamp;
+use doorstep_store::{AuditAction, AuditEvent, AuditReport, CaseFilter, DeviceStore};
+use serde::Serialize;
+
+use crate::{ClientError, DeviceSettings};
+
+/// The largest `case import` file accepted in one go.
+pub const MAXIMUM_IMPORT_BYTES: usize = 256 * 1024 * 1024;
+
+#[derive(Debug)]
+pub struct Device {
+    store: DeviceStore,
+    settings: DeviceSettings,
+    user: String,
+}
+
+/// A person to add to a case, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct PersonInput {
+    pub name: String,
+    pub date_of_birth: Option<String>,
+    pub nhs_number: Option<String>,
+    pub ni_number: Option<String>,
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    pub uprn: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub relationship: Option<String>,
+}
+
+/// The conflicts on one case.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseConflicts {
+    pub case_id: String,
+    pub summary: String,
+    pub conflicts: Vec<FieldConflict>,
+}
+
+/// What `doorstep status` shows.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceStatus {
+    pub user: String,
+    pub server: Option<String>,
+    pub cases: usize,
+    pub unsynced_changes: usize,
+    pub conflicts: usize,
+    /// Not known until sync exists.
+    pub last_sync: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RebuildReport {
+    pub cases: usize,
+    /// True when every rebuilt row matched the row kept up to date edit by edit.
+    pub identical: bool,
+}
+
+fn now() -> Timestamp {
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis() as i64)
+        .unwrap_or_default();
+    Timestamp(millis)
+}
+
+pub fn new_id() -> String {
+    ulid::Ulid::generate().to_string()
+}
+
+impl Device {
+    /// Opens this device's store, creating it and its key on first use.
+    pub fn open(settings: &DeviceSettings) -> Result<Self, ClientError> {
+        let store = DeviceStore::open_with_os_keyring(&settings.data_dir)?;
+        Ok(Self {
+            store,
+            settings: settings.clone(),
+            user: settings.user.clone(),
+        })
+    }
+
+    pub fn status(&self) -> Result<DeviceStatus, ClientError> {
+        let conflicts = self
+            .store
+            .list_cases(&CaseFilter {
+                with_conflicts_only: true,
+                limit: None,
+                ..CaseFilter::default()
+            })?
+            .iter()
+            .map(|case| case.conflict_count)
+            .sum();
+        Ok(DeviceStatus {
+            user: self.user.clone(),
+            server: self.settings.server_url.as_ref().map(ToString::to_string),
+            cases: self.store.case_count()?,
+            unsynced_changes: self.store.unsynced_change_count()?,
+            conflicts,
+            last_sync: None,
+        })
+    }
+
+    pub fn settings(&self) -> &DeviceSettings {
+        &self.settings
+    }
+
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    fn editor(&self) -> Editor {
+        Editor::new(self.user.clone(), now())
+    }
+
+    fn event(&self, action: AuditAction, case_id: &str, detail: impl Into<String>) -> AuditEvent {
+        AuditEvent {
+            user: self.user.clone(),
+            action,
+            case_id: Some(case_id.to_owned()),
+            detail: detail.into(),
+            device_time: now(),
+        }
+    }
+
+    fn load(&self, case_id: &str) -> Result<CaseDocument, ClientError> {
+        if !self.store.has_case(case_id)? {
+            return Err(ClientError::NoSuchCase(case_id.to_owned()));
+        }
+        Ok(self.store.load_case(case_id)?)
+    }
+
+    /// Runs one edit on a case and makes it durable; returns only after the commit.
+    fn edit(
+        &mut self,
+        case_id: &str,
+        description: &str,
+        change: impl FnOnce(&mut CaseDocument, &Editor) -> Result<(), doorstep_core::case::CaseError>,
+    ) -> Result<(), ClientError> {
+        let mut case = self.load(case_id)?;
+        let editor = self.editor();
+        change(&mut case, &editor)?;
+        let event = self.event(AuditAction::Edited, case_id, description);
+        self.store.commit_edit(&mut case, description, &event)?;
+        Ok(())
+    }
+
+    pub fn create_case(&mut self, case_type: &str, summary: &str) -> Result<String, ClientError> {
+        let id = new_id();
+        let mut case = CaseDocument::create(
+            NewCase {
+                id: id.clone(),
+                case_type: case_type.to_owned(),
+                summary: summary.to_owned(),
+            },
+            &self.editor(),
+            self.store.device_actor(),
+        )?;
+        let event = self.event(AuditAction::Created, &id, "Opened the case");
+        self.store.create_case(&mut case, &event)?;
+        Ok(id)
+    }
+
+    pub fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseProjection>, ClientError> {
+        Ok(self.store.list_cases(filter)?)
+    }
+
+    /// The whole case. Viewing is recorded in the audit log, as data protection requires.
+    pub fn show_case(&mut self, case_id: &str) -> Result<CaseView, ClientError> {
+        let view = self.load(case_id)?.view();
+        self.store
+            .record_audit(&self.event(AuditAction::Viewed, case_id, "Viewed the case"))?;
+        Ok(view)
+    }
+
+    pub fn set_field(
+        &mut self,
+        case_id: &str,
+        field: &str,
+        value: &str,
+    ) -> Result<(), ClientError> {
+        let path = FieldPath::parse(field).map_err(doorstep_core::case::CaseError::from)?;
+        let label = path.spec().map_or(field, |spec| spec.label);
+        let description = format!("Changed {label}");
+        self.edit(case_id, &description, |case, editor| {
+            case.set_field(&path, value, editor)
+        })
+    }
+
+    pub fn add_note(&mut self, case_id: &str, text: &str) -> Result<String, ClientError> {
+        let note_id = new_id();
+        self.edit(case_id, "Added a note", |case, editor| {
+            case.add_note(&note_id, text, editor)
+        })?;
+        Ok(note_id)
+    }
+
+    pub fn add_person(
+        &mut self,
+        case_id: &str,
+        person: &PersonInput,
+    ) -> Result<String, ClientError> {
+        let person_id = new_id();
+        let optional = [
+            ("date_of_birth", &person.date_of_birth),
+            ("nhs_number", &person.nhs_number),
+            ("ni_number", &person.ni_number),
+            ("address", &person.address),
+            ("postcode", &person.postcode),
+            ("uprn", &person.uprn),
+            ("phone", &person.phone),
+            ("email", &person.email),
+            ("relationship", &person.relationship),
+        ];
+        let mut inputs = vec![("name", person.name.as_str())];
+        inputs.extend(
+            optional
+                .iter()
+                .filter_map(|(field, value)| value.as_deref().map(|value| (*field, value))),
+        );
+        self.edit(case_id, "Added a person", |case, editor| {
+            case.add_item(SectionKind::Person, &person_id, &inputs, editor)
+        })?;
+        Ok(person_id)
+    }
+
+    /// Unresolved same-field conflicts, on one case or on every case on this device.
+    pub fn conflicts(&self, case_id: Option<&str>) -> Result<Vec<CaseConflicts>, ClientError> {
+        let ids: Vec<String> = match case_id {
+            Some(id) => vec![id.to_owned()],
+            None => self
+                .store
+                .list_cases(&CaseFilter {
+                    with_conflicts_only: true,
+                    ..CaseFilter::default()
+                })?
+                .into_iter()
+                .map(|row| row.case_id)
+                .collect(),
+        };
+        let mut found = Vec::new();
+        for id in ids {
+            let case = self.load(&id)?;
+            let conflicts = case.conflicts();
+            if !conflicts.is_empty() {
+                found.push(CaseConflicts {
+                    summary: case.view().text("summary").unwrap_or_default().to_owned(),
+                    case_id: id,
+                    conflicts,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    pub fn resolve(&mut self, case_id: &str, field: &str, value: &str) -> Result<(), ClientError> {
+        let path = FieldPath::parse(field).map_err(doorstep_core::case::CaseError::from)?;
+        let mut case = self.load(case_id)?;
+        case.resolve_conflict(&path, value, &self.editor())?;
+        let event = self.event(
+            AuditAction::Resolved,
+            case_id,
+            format!("Resolved a conflict in {path}"),
+        );
+        self.store
+            .commit_edit(&mut case, &format!("Resolved a conflict in {path}"), &event)?;
+        Ok(())
+    }
+
+    /// The case as JSON, in the shape `case import` reads. The export is audited.
+    pub fn export_json(&mut self, case_id: &str) -> Result<CaseView, ClientError> {
+        let view = self.load(case_id)?.view();
+        self.store
+            .record_audit(&self.event(AuditAction::Exported, case_id, "Exported as JSON"))?;
+        Ok(view)
+    }
+
+    /// The standard automerge bytes, loadable by any automerge implementation. Audited.
+    pub fn export_automerge(&mut self, case_id: &str) -> Result<Vec<u8>, ClientError> {
+        let bytes = self.load(case_id)?.save();
+        self.store.record_audit(&self.event(
+            AuditAction::Exported,
+            case_id,
+            "Exported as automerge",
+        ))?;
+        Ok(bytes)
+    }
+
+    /// Creates every case in a JSON-lines file, or none: a bad line is reported
+    /// with its number and nothing from the file is saved.
+    pub fn import_jsonl(&mut self, text: &str) -> Result<Vec<String>, ClientError> {
+        if text.len() > MAXIMUM_IMPORT_BYTES {
+            return Err(ClientError::Import {
+                line: 0,
+                message: format!(
+                    "the file is larger than {} MiB; split it into smaller files",
+                    MAXIMUM_IMPORT_BYTES / (1024 * 1024)
+                ),
+            });
+        }
+        let importer = self.editor();
+        let mut cases = Vec::new();
+        for (index, line) in text.lines().enumerate() {
+            let line_number = index + 1;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let fail = |message: String| ClientError::Import {
+                line: line_number,
+                message,
+            };
+            let mut view: CaseView = serde_json::from_str(line)
+                .map_err(|error| fail(format!("not a case in JSON: {error}")))?;
+            if view.id.trim().is_empty() {
+                view.id = new_id();
+            }
+            if self.store.has_case(&view.id)?
+                || cases.iter().any(|c: &CaseDocument| c.id() == view.id)
+            {
+                return Err(fail(format!("case {} is already on this device", view.id)));
+            }
+            let case = CaseDocument::from_view(&view, &importer, self.store.device_actor())
+                .map_err(|error| fail(error.to_string()))?;
+            cases.push(case);
+        }
+        let ids = cases.iter().map(|case| case.id().to_owned()).collect();
+        let event = AuditEvent {
+            user: self.user.clone(),
+            action: AuditAction::Imported,
+            case_id: None,
+            detail: format!("Imported {} cases", cases.len()),
+            device_time: now(),
+        };
+        self.store.create_cases(&mut cases, &event)?;
+        Ok(ids)
+    }
+
+    pub fn verify_audit(&self) -> Result<AuditReport, ClientError> {
+        Ok(self.store.verify_audit()?)
+    }
+
+    /// Rebuilds every projection from the documents and checks it matches.
+    pub fn rebuild_projections(&mut self) -> Result<RebuildReport, ClientError> {
+        let everything = CaseFilter {
+            limit: None,
+            ..CaseFilter::default()
+        };
+        let before = self.store.list_cases(&everything)?;
+        let cases = self.store.rebuild_projections()?;
+        let after = self.store.list_cases(&everything)?;
+        Ok(RebuildReport {
+            cases,
+            identical: before == after,
+        })
+    }
+}

@@ -547,3 +547,15 @@ fn an_imported_case_with_an_invalid_identifier_is_refused() {
     let error = CaseDocument::from_view(&view, &amira(9_000), laptop(5)).unwrap_err();
     assert!(error.to_string().contains("National Insurance"), "{error}");
 }
+
+#[test]
+fn editing_the_narrative_records_who_and_when_so_the_case_moves_up_my_cases() {
+    let mut case = new_case();
+    case.set_narrative("Lives alone.", &ben(7_000)).unwrap();
+    let projection = case.projection();
+    assert_eq!(projection.updated_by, "ben.jones");
+    assert_eq!(projection.updated_at, Timestamp(7_000));
+    case.splice_narrative(0, 0, "Mrs Patel ", &amira(8_000))
+        .unwrap();
+    assert_eq!(case.view().narrative_edited.unwrap().by, "amira.khan");
+}

@@ -490,7 +490,7 @@ impl CaseDocument {
         let narrative = self.collection("narrative")?;
         self.edit("Edited the assessment narrative".into(), editor, |doc| {
             doc.update_text(&narrative, text)?;
-            Ok(())
+            record_narrative_edit(doc, editor)
         })
     }
 
@@ -515,7 +515,7 @@ impl CaseDocument {
         }
         self.edit("Edited the assessment narrative".into(), editor, |doc| {
             doc.splice_text(&narrative, position, delete as isize, insert)?;
-            Ok(())
+            record_narrative_edit(doc, editor)
         })
     }
 
@@ -734,6 +734,11 @@ impl CaseDocument {
             created_at: Timestamp(int(doc, &ROOT, "created_at").unwrap_or_default()),
             fields: case_fields,
             narrative: self.narrative(),
+            narrative_edited: object(doc, &ROOT, "narrative_edited").map(|entry| FieldEntry {
+                value: FieldValue::Empty,
+                by: text(doc, &entry, "by").unwrap_or_default(),
+                at: Timestamp(int(doc, &entry, "at").unwrap_or_default()),
+            }),
             people: items(SectionKind::Person),
             visits: items(SectionKind::Visit),
             tasks: items(SectionKind::Task),
@@ -796,6 +801,15 @@ fn write_entry(
         FieldValue::Text(text) => ScalarValue::Str(text.as_str().into()),
     };
     doc.put(&entry, "value", scalar)?;
+    doc.put(&entry, "by", editor.user.as_str())?;
+    doc.put(&entry, "at", editor.at.millis())?;
+    Ok(())
+}
+
+/// Who last edited the narrative and when: the text itself merges character
+/// by character and carries no author, so the case records it alongside.
+fn record_narrative_edit(doc: &mut AutoCommit, editor: &Editor) -> Result<(), CaseError> {
+    let entry = doc.put_object(ROOT, "narrative_edited", ObjType::Map)?;
     doc.put(&entry, "by", editor.user.as_str())?;
     doc.put(&entry, "at", editor.at.millis())?;
     Ok(())

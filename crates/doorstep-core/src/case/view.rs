@@ -89,6 +89,9 @@ pub struct CaseView {
     pub created_at: Timestamp,
     pub fields: BTreeMap<String, FieldEntry>,
     pub narrative: String,
+    /// Who last edited the narrative, and when.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub narrative_edited: Option<FieldEntry>,
     #[serde(default)]
     pub people: Vec<ItemView>,
     #[serde(default)]
@@ -163,7 +166,7 @@ impl CaseProjection {
                 updated = (at, by.to_owned());
             }
         };
-        for entry in view.fields.values() {
+        for entry in view.fields.values().chain(&view.narrative_edited) {
             consider(entry.at, &entry.by);
         }
         for item in view

@@ -79,9 +79,8 @@ fn an_edit_saves_document_projection_search_outbox_and_audit_together() {
     );
     assert_eq!(rows[0].people_names, vec!["Margaret Ellery".to_string()]);
     assert_eq!(rows[0].note_count, 1);
-    // doorstep-core's projection dates a case by its fields, items and notes;
-    // the narrative carries no who/when, so its edit at 12 does not count.
-    assert_eq!(rows[0].updated_at, at(10));
+    // The narrative edit at 12 was the last change, so it dates the case.
+    assert_eq!(rows[0].updated_at, at(12));
 
     assert_eq!(search(&store, "wardrobe"), vec!["case-1"]);
     assert_eq!(search(&store, "Ellery"), vec!["case-1"]);

@@ -237,6 +237,100 @@ impl Device {
         Ok(person_id)
     }
 
+    /// Adds a visit, task, consent record or risk warning with its fields, as typed.
+    pub fn add_item(
+        &mut self,
+        case_id: &str,
+        kind: SectionKind,
+        fields: &[(&str, &str)],
+    ) -> Result<String, ClientError> {
+        let item_id = new_id();
+        let description = format!("Added a {}", kind.noun());
+        self.edit(case_id, &description, |case, editor| {
+            case.add_item(kind, &item_id, fields, editor)
+        })?;
+        Ok(item_id)
+    }
+
+    /// Corrects a note; the earlier wording stays in its history.
+    pub fn edit_note(
+        &mut self,
+        case_id: &str,
+        note_id: &str,
+        text: &str,
+    ) -> Result<(), ClientError> {
+        self.edit(case_id, "Corrected a note", |case, editor| {
+            case.edit_note(note_id, text, editor)
+        })
+    }
+
+    /// Saves the assessment narrative as the caseworker left it.
+    pub fn set_narrative(&mut self, case_id: &str, text: &str) -> Result<(), ClientError> {
+        self.edit(
+            case_id,
+            "Edited the assessment narrative",
+            |case, editor| case.set_narrative(text, editor),
+        )
+    }
+
+    /// Stores a photo or document encrypted on this device and attaches it to the case.
+    pub fn attach(
+        &mut self,
+        case_id: &str,
+        name: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<String, ClientError> {
+        // Check the case first so a refused attachment leaves no orphan bytes.
+        self.load(case_id)?;
+        let sha256 = self.store.put_attachment(bytes, media_type)?;
+        let meta = doorstep_core::case::AttachmentMeta {
+            sha256: sha256.clone(),
+            name: name.to_owned(),
+            media_type: media_type.to_owned(),
+            size: bytes.len() as u64,
+            added_by: self.user.clone(),
+            added_at: now(),
+        };
+        self.edit(case_id, "Attached a file", |case, editor| {
+            case.add_attachment(&meta, editor)
+        })?;
+        Ok(sha256)
+    }
+
+    /// An attachment's bytes, checked against their address.
+    pub fn attachment(&mut self, case_id: &str, sha256: &str) -> Result<Vec<u8>, ClientError> {
+        let listed = self
+            .load(case_id)?
+            .view()
+            .attachments
+            .iter()
+            .any(|attachment| attachment.sha256 == sha256);
+        if !listed {
+            return Err(ClientError::NoSuchAttachment(sha256.to_owned()));
+        }
+        let bytes = self.store.attachment(sha256)?;
+        self.store.record_audit(&self.event(
+            AuditAction::Viewed,
+            case_id,
+            format!("Opened attachment {sha256}"),
+        ))?;
+        Ok(bytes)
+    }
+
+    /// Who viewed, changed or exported a case on this device, oldest first.
+    pub fn audit_log(
+        &self,
+        case_id: Option<&str>,
+    ) -> Result<Vec<doorstep_store::AuditRecord>, ClientError> {
+        Ok(self.store.audit_log(case_id)?)
+    }
+
+    /// Every change not yet acknowledged by the server.
+    pub fn outbox(&self) -> Result<Vec<doorstep_store::OutboxEntry>, ClientError> {
+        Ok(self.store.outbox()?)
+    }
+
     /// Unresolved same-field conflicts, on one case or on every case on this device.
     pub fn conflicts(&self, case_id: Option<&str>) -> Result<Vec<CaseConflicts>, ClientError> {
         let ids: Vec<String> = match case_id {

@@ -40,6 +40,10 @@ pub enum ClientError {
     #[error("{0}")]
     InvalidFilter(String),
     #[error(
+        "This case has no attachment {0}. Check the case's attachments with `doorstep case show`."
+    )]
+    NoSuchAttachment(String),
+    #[error(
         "The audit log on this device was altered: the chain breaks at event {0}. Do not use this device for casework; report it to your information governance team."
     )]
     AuditBroken(u64),
@@ -72,6 +76,7 @@ impl ClientError {
             ClientError::NoSuchCase(_) => "no_such_case",
             ClientError::Import { .. } => "import_failed",
             ClientError::InvalidFilter(_) => "invalid_filter",
+            ClientError::NoSuchAttachment(_) => "no_such_attachment",
             ClientError::AuditBroken(_) => "audit_broken",
             ClientError::Output(_) => "output_failed",
         }

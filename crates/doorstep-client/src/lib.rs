@@ -12,9 +12,10 @@ pub use settings::DeviceSettings;
 
 /// The domain and store types that callers of the API see.
 pub mod types {
+    pub use doorstep_core::case::SectionKind;
     pub use doorstep_core::case::{
         AttachmentMeta, CaseProjection, CaseStatus, CaseView, FieldConflict, FieldEntry,
         FieldValue, ItemView, NoteView,
     };
-    pub use doorstep_store::{AuditReport, CaseFilter};
+    pub use doorstep_store::{AuditRecord, AuditReport, CaseFilter, CaseSort, OutboxEntry};
 }

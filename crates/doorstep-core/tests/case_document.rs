@@ -51,7 +51,7 @@ fn a_new_case_is_open_with_its_type_and_summary_and_who_opened_it() {
     assert_eq!(view.text("case_type"), Some("adult_social_care"));
     assert_eq!(view.created_by, "amira.khan");
     assert_eq!(view.fields["summary"].by, "amira.khan");
-    assert_eq!(view.schema_version, 1);
+    assert_eq!(view.schema_version, doorstep_core::case::SCHEMA_VERSION);
     assert!(view.conflicts.is_empty());
 }
 
@@ -471,7 +471,7 @@ fn a_case_from_a_newer_doorstep_is_refused_rather_than_misread() {
         error,
         CaseError::NewerSchema {
             found: 99,
-            known: 1
+            known: doorstep_core::case::SCHEMA_VERSION
         }
     ));
     assert!(error.to_string().contains("Update Doorstep"));

@@ -1,11 +1,12 @@
 //! One automerge document per case.
 //!
-//! Layout (schema version 1):
+//! Layout (schema version 2; see [`SCHEMA_VERSION`] for the history):
 //! ```text
 //! schema_version: 1
 //! case_id, created_by, created_at
 //! fields:      { <field>: { value, by, at } }          case fields
 //! narrative:   Text                                   merges character by character
+//! narrative_edited: { by, at }                        since schema 2
 //! people | visits | tasks | consents | risks:
 //!              { <id>: { added_by, added_at, fields: { <field>: { value, by, at } } } }
 //! notes:       { <id>: { author, created_at, revisions: [ { text, by, at } ] } }
@@ -29,8 +30,15 @@ use super::view::{
 };
 use crate::dates::Timestamp;
 
-/// The layout this build writes. Older documents are upgraded on load.
-pub const SCHEMA_VERSION: i64 = 1;
+/// The layout this build writes.
+///
+/// - 1: the first layout.
+/// - 2: adds `narrative_edited` (who last edited the narrative, and when).
+///
+/// An older document opens as it is: every reader copes with what older
+/// layouts lack. Its first edit on this build upgrades it, inside that same
+/// change, so a draft written offline under an older version is never lost.
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Notes are free text, but a note longer than this is almost certainly a paste by mistake.
 pub const MAXIMUM_NOTE_CHARACTERS: usize = 20_000;
@@ -238,7 +246,9 @@ impl CaseDocument {
         editor: &Editor,
         apply: impl FnOnce(&mut AutoCommit) -> Result<T, CaseError>,
     ) -> Result<T, CaseError> {
-        match apply(&mut self.doc) {
+        let version = self.schema_version();
+        let outcome = upgrade(&mut self.doc, version).and_then(|()| apply(&mut self.doc));
+        match outcome {
             Ok(value) => {
                 self.doc.commit_with(commit_options(&message, editor));
                 Ok(value)
@@ -803,6 +813,16 @@ fn write_entry(
     doc.put(&entry, "value", scalar)?;
     doc.put(&entry, "by", editor.user.as_str())?;
     doc.put(&entry, "at", editor.at.millis())?;
+    Ok(())
+}
+
+/// Brings an older document up to [`SCHEMA_VERSION`], as part of the edit
+/// being made. Each step only adds; nothing an older version wrote is removed.
+fn upgrade(doc: &mut AutoCommit, from: i64) -> Result<(), CaseError> {
+    if from < 2 {
+        // Schema 2 only adds `narrative_edited`, written by the next narrative edit.
+        doc.put(ROOT, "schema_version", 2_i64)?;
+    }
     Ok(())
 }
 

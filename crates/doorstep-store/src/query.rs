@@ -86,9 +86,13 @@ pub(crate) fn list_sql(filter: &CaseFilter, columns: &str) -> (String, Vec<Value
     let mut params: Vec<Value> = Vec::new();
     let search = filter.text.as_deref().and_then(fts_query);
     if let Some(query) = search.clone() {
-        sql.push_str(
-            " JOIN (SELECT rowid AS id, rank FROM case_search WHERE case_search MATCH ?) s ON s.id = p.id",
-        );
+        // bm25 ranking costs as much as the match itself on common words, so
+        // it is computed only when results are ordered by it.
+        sql.push_str(if filter.sort == CaseSort::Relevance {
+            " JOIN (SELECT rowid AS id, rank FROM case_search WHERE case_search MATCH ?) s ON s.id = p.id"
+        } else {
+            " JOIN (SELECT rowid AS id FROM case_search WHERE case_search MATCH ?) s ON s.id = p.id"
+        });
         params.push(Value::Text(query));
     }
     sql.push_str(" WHERE 1 = 1");

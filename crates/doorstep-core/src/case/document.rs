@@ -18,9 +18,11 @@
 //! All collections are created with the case, so no two devices ever create
 //! the same container concurrently (which would hide one side's items).
 
+use std::collections::BTreeMap;
+
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{
-    ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value,
+    ActorId, AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value, hydrate,
 };
 
 use super::fields::{ATTACHMENT_NAME, CaseStatus, FieldError, FieldPath, FieldValue, SectionKind};
@@ -662,54 +664,71 @@ impl CaseDocument {
 
     /// Everything in the case, for `case show` and the case page.
     pub fn view(&self) -> CaseView {
-        let doc = &self.doc;
-        let case_fields = object(doc, &ROOT, "fields")
-            .map(|fields| read_fields(doc, &fields))
-            .unwrap_or_default();
+        // One pass over the document (hydrate) rather than a lookup per value:
+        // a case with a thousand notes has tens of thousands of values.
+        let root = match self.doc.hydrate(&ROOT, None) {
+            Ok(hydrate::Value::Map(root)) => root,
+            _ => hydrate::Map::default(),
+        };
+        let fields_of = |map: &hydrate::Map| -> BTreeMap<String, FieldEntry> {
+            h_map(map, "fields")
+                .map(|fields| {
+                    fields
+                        .iter()
+                        .filter_map(|(key, value)| match &value.value {
+                            hydrate::Value::Map(entry) => Some((key.clone(), h_entry(entry))),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
         let items = |kind: SectionKind| -> Vec<ItemView> {
-            let mut items: Vec<ItemView> = self
-                .items(kind)
-                .into_iter()
-                .map(|(id, item)| ItemView {
-                    id,
-                    added_by: text(doc, &item, "added_by").unwrap_or_default(),
-                    added_at: Timestamp(int(doc, &item, "added_at").unwrap_or_default()),
-                    fields: object(doc, &item, "fields")
-                        .map(|fields| read_fields(doc, &fields))
-                        .unwrap_or_default(),
+            let Some(collection) = kind.collection().and_then(|name| h_map(&root, name)) else {
+                return Vec::new();
+            };
+            let mut items: Vec<ItemView> = collection
+                .iter()
+                .filter_map(|(id, value)| match &value.value {
+                    hydrate::Value::Map(item) => Some(ItemView {
+                        id: id.clone(),
+                        added_by: h_text(item, "added_by").unwrap_or_default(),
+                        added_at: Timestamp(h_int(item, "added_at").unwrap_or_default()),
+                        fields: fields_of(item),
+                    }),
+                    _ => None,
                 })
                 .collect();
             items.sort_by(|a, b| (a.added_at, &a.id).cmp(&(b.added_at, &b.id)));
             items
         };
-        let mut notes: Vec<NoteView> = object(doc, &ROOT, "notes")
+        let mut notes: Vec<NoteView> = h_map(&root, "notes")
             .map(|notes| {
-                doc.keys(&notes)
-                    .filter_map(|id| {
-                        let note = object(doc, &notes, &id)?;
-                        let revisions = object(doc, &note, "revisions")
-                            .map(|list| {
-                                (0..doc.length(&list))
-                                    .filter_map(|index| {
-                                        let (_, revision) = doc.get(&list, index).ok()??;
-                                        Some(NoteRevision {
-                                            text: text(doc, &revision, "text").unwrap_or_default(),
-                                            by: text(doc, &revision, "by").unwrap_or_default(),
-                                            at: Timestamp(
-                                                int(doc, &revision, "at").unwrap_or_default(),
-                                            ),
-                                        })
-                                    })
-                                    .collect::<Vec<_>>()
-                            })
-                            .unwrap_or_default();
+                notes
+                    .iter()
+                    .filter_map(|(id, value)| {
+                        let hydrate::Value::Map(note) = &value.value else {
+                            return None;
+                        };
+                        let revisions: Vec<NoteRevision> = match note.get("revisions") {
+                            Some(hydrate::Value::List(list)) => list
+                                .iter()
+                                .filter_map(|item| match &item.value {
+                                    hydrate::Value::Map(revision) => Some(NoteRevision {
+                                        text: h_text(revision, "text").unwrap_or_default(),
+                                        by: h_text(revision, "by").unwrap_or_default(),
+                                        at: Timestamp(h_int(revision, "at").unwrap_or_default()),
+                                    }),
+                                    _ => None,
+                                })
+                                .collect(),
+                            _ => Vec::new(),
+                        };
                         Some(NoteView {
                             text: revisions.last().map(|r| r.text.clone()).unwrap_or_default(),
-                            id,
-                            author: text(doc, &note, "author").unwrap_or_default(),
-                            created_at: Timestamp(
-                                int(doc, &note, "created_at").unwrap_or_default(),
-                            ),
+                            id: id.clone(),
+                            author: h_text(note, "author").unwrap_or_default(),
+                            created_at: Timestamp(h_int(note, "created_at").unwrap_or_default()),
                             revisions,
                         })
                     })
@@ -717,37 +736,45 @@ impl CaseDocument {
             })
             .unwrap_or_default();
         notes.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
-        let mut attachments: Vec<AttachmentMeta> = object(doc, &ROOT, "attachments")
+        let mut attachments: Vec<AttachmentMeta> = h_map(&root, "attachments")
             .map(|attachments| {
-                doc.keys(&attachments)
-                    .filter_map(|sha256| {
-                        let entry = object(doc, &attachments, &sha256)?;
+                attachments
+                    .iter()
+                    .filter_map(|(sha256, value)| {
+                        let hydrate::Value::Map(entry) = &value.value else {
+                            return None;
+                        };
                         Some(AttachmentMeta {
-                            name: text(doc, &entry, "name").unwrap_or_default(),
-                            media_type: text(doc, &entry, "media_type").unwrap_or_default(),
-                            size: scalar(doc, &entry, "size")
-                                .and_then(|s| s.as_u64())
-                                .unwrap_or(0),
-                            added_by: text(doc, &entry, "added_by").unwrap_or_default(),
-                            added_at: Timestamp(int(doc, &entry, "added_at").unwrap_or_default()),
-                            sha256,
+                            sha256: sha256.clone(),
+                            name: h_text(entry, "name").unwrap_or_default(),
+                            media_type: h_text(entry, "media_type").unwrap_or_default(),
+                            size: match entry.get("size") {
+                                Some(hydrate::Value::Scalar(size)) => size.as_u64().unwrap_or(0),
+                                _ => 0,
+                            },
+                            added_by: h_text(entry, "added_by").unwrap_or_default(),
+                            added_at: Timestamp(h_int(entry, "added_at").unwrap_or_default()),
                         })
                     })
                     .collect()
             })
             .unwrap_or_default();
         attachments.sort_by(|a, b| (a.added_at, &a.sha256).cmp(&(b.added_at, &b.sha256)));
+        let narrative = match root.get("narrative") {
+            Some(hydrate::Value::Text(text)) => text.to_string(),
+            _ => String::new(),
+        };
         CaseView {
             id: self.id.clone(),
-            schema_version: self.schema_version(),
-            created_by: text(doc, &ROOT, "created_by").unwrap_or_default(),
-            created_at: Timestamp(int(doc, &ROOT, "created_at").unwrap_or_default()),
-            fields: case_fields,
-            narrative: self.narrative(),
-            narrative_edited: object(doc, &ROOT, "narrative_edited").map(|entry| FieldEntry {
+            schema_version: h_int(&root, "schema_version").unwrap_or(SCHEMA_VERSION),
+            created_by: h_text(&root, "created_by").unwrap_or_default(),
+            created_at: Timestamp(h_int(&root, "created_at").unwrap_or_default()),
+            fields: fields_of(&root),
+            narrative,
+            narrative_edited: h_map(&root, "narrative_edited").map(|entry| FieldEntry {
                 value: FieldValue::Empty,
-                by: text(doc, &entry, "by").unwrap_or_default(),
-                at: Timestamp(int(doc, &entry, "at").unwrap_or_default()),
+                by: h_text(entry, "by").unwrap_or_default(),
+                at: Timestamp(h_int(entry, "at").unwrap_or_default()),
             }),
             people: items(SectionKind::Person),
             visits: items(SectionKind::Visit),
@@ -862,13 +889,38 @@ fn read_entry(doc: &AutoCommit, entry: &ObjId) -> FieldEntry {
     }
 }
 
-fn read_fields(doc: &AutoCommit, fields: &ObjId) -> std::collections::BTreeMap<String, FieldEntry> {
-    doc.keys(fields)
-        .filter_map(|key| {
-            let (value, entry) = doc.get(fields, key.as_str()).ok()??;
-            matches!(value, Value::Object(ObjType::Map)).then(|| (key, read_entry(doc, &entry)))
-        })
-        .collect()
+fn h_map<'a>(map: &'a hydrate::Map, key: &str) -> Option<&'a hydrate::Map> {
+    match map.get(key) {
+        Some(hydrate::Value::Map(inner)) => Some(inner),
+        _ => None,
+    }
+}
+
+fn h_text(map: &hydrate::Map, key: &str) -> Option<String> {
+    match map.get(key) {
+        Some(hydrate::Value::Scalar(ScalarValue::Str(text))) => Some(text.to_string()),
+        _ => None,
+    }
+}
+
+fn h_int(map: &hydrate::Map, key: &str) -> Option<i64> {
+    match map.get(key) {
+        Some(hydrate::Value::Scalar(value)) => value.as_i64(),
+        _ => None,
+    }
+}
+
+fn h_entry(entry: &hydrate::Map) -> FieldEntry {
+    let value = match entry.get("value") {
+        Some(hydrate::Value::Scalar(ScalarValue::Boolean(flag))) => FieldValue::Flag(*flag),
+        Some(hydrate::Value::Scalar(ScalarValue::Str(text))) => FieldValue::Text(text.to_string()),
+        _ => FieldValue::Empty,
+    };
+    FieldEntry {
+        value,
+        by: h_text(entry, "by").unwrap_or_default(),
+        at: Timestamp(h_int(entry, "at").unwrap_or_default()),
+    }
 }
 
 fn object(doc: &AutoCommit, parent: &ObjId, key: &str) -> Option<ObjId> {

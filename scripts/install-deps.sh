@@ -14,6 +14,8 @@ apt_packages=(
   xvfb xauth x11-utils imagemagick webkit2gtk-driver
   # Browser UI tests: Debian's Chromium driven by playwright-core
   chromium
+  # Server tests on PostgreSQL: a throwaway cluster (scripts/with-postgres.sh)
+  postgresql python3
   # Package inspection in the packaging test
   rpm dpkg-dev
   # The real OS keyring for the device store's tests (scripts/with-keyring.sh):

@@ -44,8 +44,8 @@ ui/node_modules/.bin/tauri build --debug --bundles deb,rpm --ci -- --workspace -
 step "Clippy (-D warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust tests (cargo nextest)"
-scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
+step "Rust tests (cargo nextest, with a real keyring and a real PostgreSQL)"
+scripts/with-postgres.sh scripts/with-keyring.sh cargo nextest run --workspace --locked --no-fail-fast
 
 step "UI unit tests (vitest)"
 npm --prefix ui test

@@ -5,6 +5,7 @@
 //! is chosen once at start-up.
 
 pub mod accounts;
+pub mod admin;
 pub mod http;
 pub mod serve;
 pub mod storage;

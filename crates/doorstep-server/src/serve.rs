@@ -7,13 +7,16 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 use crate::http;
-use crate::storage::StorageError;
+use crate::storage::postgres::PostgresStorage;
 use crate::storage::sqlite::SqliteStorage;
+use crate::storage::{Storage, StorageError};
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL; embedded SQLite in `data_dir` otherwise.
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,16 +42,37 @@ pub async fn serve(
     options: ServeOptions,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
-    let data_dir = options.data_dir.clone();
-    let storage = tokio::task::spawn_blocking(move || SqliteStorage::open(&data_dir))
-        .await
-        .map_err(|error| ServeError::Io(std::io::Error::other(error)))??;
-    tracing::info!(database = %storage.path().display(), backend = "sqlite", "storage ready");
+    match options.database_url.clone() {
+        Some(url) => {
+            let storage = PostgresStorage::connect(&url).await?;
+            tracing::info!(backend = "postgres", "storage ready");
+            run(storage, options.listen, on_listening).await
+        }
+        None => {
+            let storage = open_sqlite(&options.data_dir).await?;
+            tracing::info!(database = %storage.path().display(), backend = "sqlite", "storage ready");
+            run(storage, options.listen, on_listening).await
+        }
+    }
+}
 
-    let listener = TcpListener::bind(options.listen)
+/// Opens the embedded database off the async runtime (it may run migrations).
+pub async fn open_sqlite(data_dir: &std::path::Path) -> Result<SqliteStorage, StorageError> {
+    let data_dir = data_dir.to_owned();
+    tokio::task::spawn_blocking(move || SqliteStorage::open(&data_dir))
+        .await
+        .map_err(|error| StorageError::Unavailable(error.to_string()))?
+}
+
+async fn run<S: Storage>(
+    storage: S,
+    listen: SocketAddr,
+    on_listening: impl FnOnce(SocketAddr),
+) -> Result<(), ServeError> {
+    let listener = TcpListener::bind(listen)
         .await
         .map_err(|source| ServeError::Bind {
-            address: options.listen,
+            address: listen,
             source,
         })?;
     let address = listener.local_addr()?;

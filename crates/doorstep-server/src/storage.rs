@@ -1,7 +1,14 @@
-//! Server storage: one trait, with embedded SQLite as the default backend.
+//! Server storage: one trait, two backends. Embedded SQLite is the default;
+//! PostgreSQL serves councils that run several server nodes. The backend is
+//! chosen once, at start-up, from `--database-url`.
 
 use std::future::Future;
 
+use serde::Serialize;
+
+use crate::accounts::{PasswordDigest, Role};
+
+pub mod postgres;
 pub mod sqlite;
 
 #[derive(Debug, thiserror::Error)]
@@ -25,21 +32,102 @@ pub enum StorageError {
     )]
     SchemaTooNew { found: i64, known: i64 },
     #[error(
-        "Migration {name} failed: {source}. The database is unchanged; report this to Doorstep support."
+        "Migration {name} failed: {message}. The database is unchanged; report this to Doorstep support."
     )]
-    Migration {
-        name: &'static str,
-        source: rusqlite::Error,
-    },
+    Migration { name: &'static str, message: String },
+    #[error(
+        "Could not connect to PostgreSQL: {0}. Check --database-url (postgres://USER@HOST:PORT/DATABASE), that the server is running, and that this user may connect."
+    )]
+    Connect(String),
+    #[error("{0} already exists. Choose another name.")]
+    AlreadyExists(String),
+    #[error("{0}. Check the name with the admin `list` commands.")]
+    NotFound(String),
     #[error("The database did not answer: {0}")]
     Unavailable(String),
 }
 
-/// What the HTTP layer needs from a storage backend.
+/// A team of caseworkers and their leads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Team {
+    pub id: i64,
+    pub name: String,
+}
+
+/// An account, without its password digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub team: Option<String>,
+    pub disabled: bool,
+}
+
+/// What sign-in needs: the account and its password digest.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user: User,
+    pub digest: PasswordDigest,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub name: String,
+    pub role: Role,
+    pub team: Option<String>,
+    pub digest: PasswordDigest,
+}
+
+/// Names people type for teams and users: trimmed, 1–100 characters, no control characters.
+pub fn check_name(kind: &str, name: &str) -> Result<String, StorageError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(StorageError::NotFound(format!(
+            "\"{name}\" is not a usable {kind} name: use 1 to 100 characters"
+        )));
+    }
+    Ok(name.to_owned())
+}
+
+/// What the server needs from a storage backend. Every method is one
+/// transaction; implementations must keep no state outside the database, so
+/// several server nodes can share one PostgreSQL database.
 pub trait Storage: Send + Sync + 'static {
     /// `sqlite` or `postgres`, for health reports and logs.
     fn backend(&self) -> &'static str;
 
     /// Answers only when the database can serve a query right now.
     fn check_ready(&self) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    fn add_team(&self, name: &str) -> impl Future<Output = Result<Team, StorageError>> + Send;
+
+    fn teams(&self) -> impl Future<Output = Result<Vec<Team>, StorageError>> + Send;
+
+    /// Fails with [`StorageError::AlreadyExists`] for a taken name (ignoring case)
+    /// and [`StorageError::NotFound`] for an unknown team.
+    fn add_user(&self, user: NewUser) -> impl Future<Output = Result<User, StorageError>> + Send;
+
+    fn users(&self) -> impl Future<Output = Result<Vec<User>, StorageError>> + Send;
+
+    /// The account named `name` (ignoring case), with its password digest.
+    fn credentials(
+        &self,
+        name: &str,
+    ) -> impl Future<Output = Result<Option<Credentials>, StorageError>> + Send;
+
+    fn set_user_disabled(
+        &self,
+        name: &str,
+        disabled: bool,
+    ) -> impl Future<Output = Result<User, StorageError>> + Send;
+}
+
+/// The current time as the server records it.
+pub fn now_rfc3339() -> String {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis() as i64)
+        .unwrap_or_default();
+    doorstep_core::dates::Timestamp(millis).to_rfc3339()
 }

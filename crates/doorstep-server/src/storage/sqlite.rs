@@ -3,18 +3,25 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
-use super::{Storage, StorageError};
+use super::{Credentials, NewUser, Storage, StorageError, Team, User, check_name, now_rfc3339};
+use crate::accounts::{PasswordDigest, Role};
 
 /// The database file inside the server's data folder.
 pub const DATABASE_FILE_NAME: &str = "doorstep-server.sqlite3";
 
 /// Applied in order; a database's `user_version` is the count already applied.
-const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_server_instance",
-    include_str!("../../../../migrations/server-sqlite/0001_server_instance.sql"),
-)];
+const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_server_instance",
+        include_str!("../../../../migrations/server-sqlite/0001_server_instance.sql"),
+    ),
+    (
+        "0002_accounts",
+        include_str!("../../../../migrations/server-sqlite/0002_accounts.sql"),
+    ),
+];
 
 #[derive(Debug, Clone)]
 pub struct SqliteStorage {
@@ -61,6 +68,20 @@ impl SqliteStorage {
         user_version(&connection)
     }
 
+    /// Runs blocking SQLite work off the async runtime's worker threads.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Connection) -> Result<T, StorageError> + Send + 'static,
+    ) -> Result<T, StorageError> {
+        let storage = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut connection = storage.lock()?;
+            work(&mut connection)
+        })
+        .await
+        .map_err(|error| StorageError::Unavailable(error.to_string()))?
+    }
+
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Connection>, StorageError> {
         self.connection.lock().map_err(|_| {
             StorageError::Unavailable(
@@ -76,20 +97,189 @@ impl Storage for SqliteStorage {
     }
 
     async fn check_ready(&self) -> Result<(), StorageError> {
-        let storage = self.clone();
-        // SQLite calls block; keep them off the async runtime's worker threads.
-        tokio::task::spawn_blocking(move || {
-            let connection = storage.lock()?;
+        self.run(|connection| {
             connection
                 .query_row("SELECT count(*) FROM server_instance", [], |row| {
                     row.get::<_, i64>(0)
                 })
-                .map_err(|error| StorageError::Unavailable(error.to_string()))?;
+                .map_err(unavailable)?;
             Ok(())
         })
         .await
-        .map_err(|error| StorageError::Unavailable(error.to_string()))?
     }
+
+    async fn add_team(&self, name: &str) -> Result<Team, StorageError> {
+        let name = check_name("team", name)?;
+        self.run(move |connection| {
+            let inserted = connection.execute(
+                "INSERT INTO teams (name, created_at) VALUES (?1, ?2)",
+                rusqlite::params![name, now_rfc3339()],
+            );
+            match inserted {
+                Ok(_) => Ok(Team {
+                    id: connection.last_insert_rowid(),
+                    name,
+                }),
+                Err(error) if is_unique_violation(&error) => {
+                    Err(StorageError::AlreadyExists(format!("A team called {name}")))
+                }
+                Err(error) => Err(unavailable(error)),
+            }
+        })
+        .await
+    }
+
+    async fn teams(&self) -> Result<Vec<Team>, StorageError> {
+        self.run(|connection| {
+            let mut statement = connection
+                .prepare("SELECT id, name FROM teams ORDER BY lower(name)")
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([], |row| {
+                    Ok(Team {
+                        id: row.get(0)?,
+                        name: row.get(1)?,
+                    })
+                })
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn add_user(&self, user: NewUser) -> Result<User, StorageError> {
+        let name = check_name("user", &user.name)?;
+        self.run(move |connection| {
+            let transaction = connection.transaction().map_err(unavailable)?;
+            let team_id: Option<i64> = match &user.team {
+                None => None,
+                Some(team) => Some(
+                    transaction
+                        .query_row(
+                            "SELECT id FROM teams WHERE lower(name) = lower(?1)",
+                            [team],
+                            |row| row.get(0),
+                        )
+                        .optional()
+                        .map_err(unavailable)?
+                        .ok_or_else(|| {
+                            StorageError::NotFound(format!("There is no team called {team}"))
+                        })?,
+                ),
+            };
+            let inserted = transaction.execute(
+                "INSERT INTO users (name, role, team_id, password_digest, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                rusqlite::params![
+                    name,
+                    user.role.as_str(),
+                    team_id,
+                    user.digest.as_stored(),
+                    now_rfc3339()
+                ],
+            );
+            match inserted {
+                Ok(_) => {}
+                Err(error) if is_unique_violation(&error) => {
+                    return Err(StorageError::AlreadyExists(format!("A user called {name}")));
+                }
+                Err(error) => return Err(unavailable(error)),
+            }
+            let id = transaction.last_insert_rowid();
+            transaction.commit().map_err(unavailable)?;
+            Ok(User {
+                id,
+                name,
+                role: user.role,
+                team: user.team,
+                disabled: false,
+            })
+        })
+        .await
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StorageError> {
+        self.run(|connection| {
+            let mut statement = connection
+                .prepare(&format!("{USER_COLUMNS} ORDER BY lower(u.name)"))
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([], |row| Ok(read_user(row)?.user))
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn credentials(&self, name: &str) -> Result<Option<Credentials>, StorageError> {
+        let name = name.trim().to_owned();
+        self.run(move |connection| {
+            connection
+                .query_row(
+                    &format!("{USER_COLUMNS} WHERE lower(u.name) = lower(?1)"),
+                    [name],
+                    read_user,
+                )
+                .optional()
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn set_user_disabled(&self, name: &str, disabled: bool) -> Result<User, StorageError> {
+        let name = name.trim().to_owned();
+        self.run(move |connection| {
+            let changed = connection
+                .execute(
+                    "UPDATE users SET disabled = ?2 WHERE lower(name) = lower(?1)",
+                    rusqlite::params![name, disabled],
+                )
+                .map_err(unavailable)?;
+            if changed == 0 {
+                return Err(StorageError::NotFound(format!(
+                    "There is no user called {name}"
+                )));
+            }
+            connection
+                .query_row(
+                    &format!("{USER_COLUMNS} WHERE lower(u.name) = lower(?1)"),
+                    [name],
+                    |row| Ok(read_user(row)?.user),
+                )
+                .map_err(unavailable)
+        })
+        .await
+    }
+}
+
+const USER_COLUMNS: &str = "SELECT u.id, u.name, u.role, t.name, u.disabled, u.password_digest
+     FROM users u LEFT JOIN teams t ON t.id = u.team_id";
+
+fn read_user(row: &rusqlite::Row<'_>) -> rusqlite::Result<Credentials> {
+    let role: String = row.get(2)?;
+    Ok(Credentials {
+        user: User {
+            id: row.get(0)?,
+            name: row.get(1)?,
+            // The CHECK constraint admits only known roles.
+            role: Role::parse(&role).unwrap_or(Role::Caseworker),
+            team: row.get(3)?,
+            disabled: row.get(4)?,
+        },
+        digest: PasswordDigest::from_stored(row.get(5)?),
+    })
+}
+
+fn is_unique_violation(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, _)
+            if failure.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    )
+}
+
+fn unavailable(error: rusqlite::Error) -> StorageError {
+    StorageError::Unavailable(error.to_string())
 }
 
 fn user_version(connection: &Connection) -> Result<i64, StorageError> {
@@ -108,7 +298,10 @@ fn migrate(connection: &mut Connection) -> Result<(), StorageError> {
         });
     }
     for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
-        let failed = |source| StorageError::Migration { name, source };
+        let failed = |source: rusqlite::Error| StorageError::Migration {
+            name,
+            message: source.to_string(),
+        };
         // Each migration and its version bump commit together, or not at all.
         let transaction = connection.transaction().map_err(failed)?;
         transaction.execute_batch(sql).map_err(failed)?;

@@ -80,3 +80,21 @@ fn a_second_start_on_the_same_folder_keeps_the_database() {
     let second = ServerProcess::start(dir.path());
     assert_eq!(get(second.address, "/readyz").status, 200);
 }
+
+/// Regression: SIGTERM sent the moment the server said it was listening used
+/// to kill it uncleanly, because the handler was installed only when serving
+/// began. systemd may stop a service that fast.
+#[test]
+fn sigterm_straight_after_start_is_still_a_clean_stop() {
+    for _ in 0..20 {
+        let dir = tempfile::tempdir().unwrap();
+        let mut server = ServerProcess::start(dir.path());
+        server.terminate();
+        let status = server.wait_for_exit(Duration::from_secs(10));
+        assert_eq!(
+            status.code(),
+            Some(0),
+            "killed by a signal instead of stopping cleanly"
+        );
+    }
+}

@@ -3,7 +3,7 @@
 
 use doorstep_client::ClientError;
 use doorstep_client::device::{CaseConflicts, DeviceStatus};
-use doorstep_client::types::{AuditReport, CaseProjection, CaseView, ItemView};
+use doorstep_client::types::{AuditReport, CaseProjection, CaseView, FieldConflict, ItemView};
 use serde::Serialize;
 
 use crate::Diagnostics;
@@ -155,15 +155,7 @@ pub fn case_view(view: &CaseView) {
             view.id
         );
         for conflict in &view.conflicts {
-            println!("  {}:", conflict.path);
-            for value in &conflict.values {
-                println!(
-                    "    {:?}  set by {} at {}",
-                    value.value.to_string(),
-                    value.by,
-                    value.at
-                );
-            }
+            print_conflict(conflict);
         }
     }
 }
@@ -176,16 +168,21 @@ pub fn conflicts(cases: &[CaseConflicts]) {
     for case in cases {
         println!("Case {} ({})", case.case_id, case.summary);
         for conflict in &case.conflicts {
-            println!("  {}:", conflict.path);
-            for value in &conflict.values {
-                println!(
-                    "    {:?}  set by {} at {}",
-                    value.value.to_string(),
-                    value.by,
-                    value.at
-                );
-            }
+            print_conflict(conflict);
         }
+    }
+}
+
+/// Every value of a conflicted field, side by side, with who set it and when.
+fn print_conflict(conflict: &FieldConflict) {
+    println!("  {}:", conflict.path);
+    for value in &conflict.values {
+        println!(
+            "    {:?}  set by {} at {}",
+            value.value.to_string(),
+            value.by,
+            value.at
+        );
     }
 }
 

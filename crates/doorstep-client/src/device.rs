@@ -4,8 +4,6 @@
 //! Operations block (SQLite, automerge); async callers run them on
 //! `spawn_blocking` so the UI never waits on them.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use doorstep_core::case::{
     CaseDocument, CaseProjection, CaseView, Editor, FieldConflict, FieldPath, NewCase, SectionKind,
 };
@@ -71,11 +69,7 @@ pub struct RebuildReport {
 }
 
 fn now() -> Timestamp {
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_millis() as i64)
-        .unwrap_or_default();
-    Timestamp(millis)
+    doorstep_store::device_now()
 }
 
 pub fn new_id() -> String {

@@ -69,6 +69,9 @@ async fn run<S: Storage>(
     listen: SocketAddr,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
+    // Take over SIGTERM and Ctrl-C before saying we are listening: a stop
+    // that arrives a moment after start must still be a clean stop.
+    let shutdown = shutdown_requested()?;
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|source| ServeError::Bind {
@@ -80,36 +83,27 @@ async fn run<S: Storage>(
     on_listening(address);
 
     axum::serve(listener, http::router(Arc::new(storage)))
-        .with_graceful_shutdown(shutdown_requested())
+        .with_graceful_shutdown(shutdown)
         .await?;
     tracing::info!("stopped cleanly; every in-flight request was answered");
     Ok(())
 }
 
-async fn shutdown_requested() {
-    let interrupt = async {
-        if let Err(error) = tokio::signal::ctrl_c().await {
-            tracing::error!(%error, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
-        }
-    };
+/// Installs the signal handlers now, and resolves when a stop is requested.
+fn shutdown_requested() -> Result<impl std::future::Future<Output = ()>, ServeError> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    #[cfg(unix)]
+    let mut interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    Ok(async move {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = interrupt.recv() => tracing::info!("Ctrl-C received; finishing in-flight requests"),
+            _ = terminate.recv() => tracing::info!("SIGTERM received; finishing in-flight requests"),
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-
-    tokio::select! {
-        () = interrupt => tracing::info!("Ctrl-C received; finishing in-flight requests"),
-        () = terminate => tracing::info!("SIGTERM received; finishing in-flight requests"),
-    }
+        #[cfg(not(unix))]
+        if tokio::signal::ctrl_c().await.is_ok() {
+            tracing::info!("Ctrl-C received; finishing in-flight requests");
+        }
+    })
 }

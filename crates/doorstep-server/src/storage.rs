@@ -71,6 +71,34 @@ pub struct Credentials {
     pub digest: PasswordDigest,
 }
 
+impl Credentials {
+    /// Builds an account from its stored columns; both backends read the same ones.
+    pub fn from_columns(
+        id: i64,
+        name: String,
+        role: &str,
+        team: Option<String>,
+        disabled: bool,
+        digest: String,
+    ) -> Self {
+        Self {
+            user: User {
+                id,
+                name,
+                // The table's CHECK constraint admits only known roles.
+                role: Role::parse(role).unwrap_or(Role::Caseworker),
+                team,
+                disabled,
+            },
+            digest: PasswordDigest::from_stored(digest),
+        }
+    }
+}
+
+/// The columns [`Credentials::from_columns`] reads, in order, for both backends.
+pub const USER_COLUMNS: &str = "SELECT u.id, u.name, u.role, t.name, u.disabled, u.password_digest
+     FROM users u LEFT JOIN teams t ON t.id = u.team_id";
+
 #[derive(Debug, Clone)]
 pub struct NewUser {
     pub name: String,

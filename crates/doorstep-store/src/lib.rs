@@ -44,3 +44,12 @@ pub use store::{
 };
 pub use sync::{CaseSyncStatus, OutboxEntry, SyncState, SyncUpdate};
 pub use vault::{KEYRING_SERVICE, KeyVault, KeyringVault, VaultError};
+
+/// This device's clock, as recorded on edits and audit events ("device time").
+pub fn device_now() -> doorstep_core::dates::Timestamp {
+    let millis = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or_default();
+    doorstep_core::dates::Timestamp(millis)
+}

@@ -5,8 +5,9 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
-use super::{Credentials, NewUser, Storage, StorageError, Team, User, check_name, now_rfc3339};
-use crate::accounts::{PasswordDigest, Role};
+use super::{
+    Credentials, NewUser, Storage, StorageError, Team, USER_COLUMNS, User, check_name, now_rfc3339,
+};
 
 /// Applied in order and recorded in `schema_migrations`.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -124,22 +125,16 @@ impl PostgresStorage {
     }
 }
 
-const USER_COLUMNS: &str = "SELECT u.id, u.name, u.role, t.name, u.disabled, u.password_digest
-     FROM users u LEFT JOIN teams t ON t.id = u.team_id";
-
 fn read_user(row: &tokio_postgres::Row) -> Credentials {
     let role: String = row.get(2);
-    Credentials {
-        user: User {
-            id: row.get(0),
-            name: row.get(1),
-            // The CHECK constraint admits only known roles.
-            role: Role::parse(&role).unwrap_or(Role::Caseworker),
-            team: row.get(3),
-            disabled: row.get(4),
-        },
-        digest: PasswordDigest::from_stored(row.get(5)),
-    }
+    Credentials::from_columns(
+        row.get(0),
+        row.get(1),
+        &role,
+        row.get(3),
+        row.get(4),
+        row.get(5),
+    )
 }
 
 impl Storage for PostgresStorage {

@@ -5,8 +5,9 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension};
 
-use super::{Credentials, NewUser, Storage, StorageError, Team, User, check_name, now_rfc3339};
-use crate::accounts::{PasswordDigest, Role};
+use super::{
+    Credentials, NewUser, Storage, StorageError, Team, USER_COLUMNS, User, check_name, now_rfc3339,
+};
 
 /// The database file inside the server's data folder.
 pub const DATABASE_FILE_NAME: &str = "doorstep-server.sqlite3";
@@ -252,22 +253,16 @@ impl Storage for SqliteStorage {
     }
 }
 
-const USER_COLUMNS: &str = "SELECT u.id, u.name, u.role, t.name, u.disabled, u.password_digest
-     FROM users u LEFT JOIN teams t ON t.id = u.team_id";
-
 fn read_user(row: &rusqlite::Row<'_>) -> rusqlite::Result<Credentials> {
     let role: String = row.get(2)?;
-    Ok(Credentials {
-        user: User {
-            id: row.get(0)?,
-            name: row.get(1)?,
-            // The CHECK constraint admits only known roles.
-            role: Role::parse(&role).unwrap_or(Role::Caseworker),
-            team: row.get(3)?,
-            disabled: row.get(4)?,
-        },
-        digest: PasswordDigest::from_stored(row.get(5)?),
-    })
+    Ok(Credentials::from_columns(
+        row.get(0)?,
+        row.get(1)?,
+        &role,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+    ))
 }
 
 fn is_unique_violation(error: &rusqlite::Error) -> bool {

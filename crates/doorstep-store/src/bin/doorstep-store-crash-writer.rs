@@ -10,7 +10,7 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use doorstep_core::case::{CaseDocument, Editor, NewCase};
 use doorstep_core::dates::Timestamp;
@@ -20,11 +20,7 @@ use doorstep_store::{AuditAction, AuditEvent, DeviceStore};
 const EDITS_PER_CASE: usize = 50;
 
 fn now() -> Timestamp {
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_millis() as i64)
-        .unwrap_or_default();
-    Timestamp(millis)
+    doorstep_store::device_now()
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -151,6 +151,30 @@ pub trait Storage: Send + Sync + 'static {
     ) -> impl Future<Output = Result<User, StorageError>> + Send;
 }
 
+/// A migration: its name and SQL, applied in list order; its version is its position from 1.
+pub type MigrationStep = (&'static str, &'static str);
+
+/// The migrations a database at version `applied` still needs, with their
+/// versions. A database from a newer server is refused rather than touched.
+pub fn pending_migrations(
+    all: &'static [MigrationStep],
+    applied: i64,
+) -> Result<Vec<(i64, &'static str, &'static str)>, StorageError> {
+    let known = i64::try_from(all.len()).unwrap_or(i64::MAX);
+    if applied > known {
+        return Err(StorageError::SchemaTooNew {
+            found: applied,
+            known,
+        });
+    }
+    Ok(all
+        .iter()
+        .zip(1..)
+        .filter(|(_, version)| *version > applied)
+        .map(|((name, sql), version)| (version, *name, *sql))
+        .collect())
+}
+
 /// The current time as the server records it.
 pub fn now_rfc3339() -> String {
     let millis = std::time::SystemTime::now()

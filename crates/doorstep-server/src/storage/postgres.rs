@@ -6,11 +6,12 @@ use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
 use super::{
-    Credentials, NewUser, Storage, StorageError, Team, USER_COLUMNS, User, check_name, now_rfc3339,
+    Credentials, MigrationStep, NewUser, Storage, StorageError, Team, USER_COLUMNS, User,
+    check_name, now_rfc3339, pending_migrations,
 };
 
 /// Applied in order and recorded in `schema_migrations`.
-const MIGRATIONS: &[(&str, &str)] = &[
+const MIGRATIONS: &[MigrationStep] = &[
     (
         "0001_server_instance",
         include_str!("../../../../migrations/server-postgres/0001_server_instance.sql"),
@@ -99,14 +100,7 @@ impl PostgresStorage {
             .await
             .map_err(unavailable)?
             .get(0);
-        let known = MIGRATIONS.len() as i64;
-        if applied > known {
-            return Err(StorageError::SchemaTooNew {
-                found: applied,
-                known,
-            });
-        }
-        for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
+        for (version, name, sql) in pending_migrations(MIGRATIONS, applied)? {
             let failed = |error: tokio_postgres::Error| StorageError::Migration {
                 name,
                 message: error.to_string(),
@@ -115,7 +109,7 @@ impl PostgresStorage {
             transaction
                 .execute(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                    &[&(index as i64 + 1), name, &now_rfc3339()],
+                    &[&version, &name, &now_rfc3339()],
                 )
                 .await
                 .map_err(failed)?;

@@ -6,14 +6,15 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::{
-    Credentials, NewUser, Storage, StorageError, Team, USER_COLUMNS, User, check_name, now_rfc3339,
+    Credentials, MigrationStep, NewUser, Storage, StorageError, Team, USER_COLUMNS, User,
+    check_name, now_rfc3339, pending_migrations,
 };
 
 /// The database file inside the server's data folder.
 pub const DATABASE_FILE_NAME: &str = "doorstep-server.sqlite3";
 
 /// Applied in order; a database's `user_version` is the count already applied.
-const MIGRATIONS: &[(&str, &str)] = &[
+const MIGRATIONS: &[MigrationStep] = &[
     (
         "0001_server_instance",
         include_str!("../../../../migrations/server-sqlite/0001_server_instance.sql"),
@@ -284,15 +285,8 @@ fn user_version(connection: &Connection) -> Result<i64, StorageError> {
 }
 
 fn migrate(connection: &mut Connection) -> Result<(), StorageError> {
-    let known = i64::try_from(MIGRATIONS.len()).unwrap_or(i64::MAX);
     let applied = user_version(connection)?;
-    if applied > known {
-        return Err(StorageError::SchemaTooNew {
-            found: applied,
-            known,
-        });
-    }
-    for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(applied as usize) {
+    for (version, name, sql) in pending_migrations(MIGRATIONS, applied)? {
         let failed = |source: rusqlite::Error| StorageError::Migration {
             name,
             message: source.to_string(),
@@ -301,7 +295,7 @@ fn migrate(connection: &mut Connection) -> Result<(), StorageError> {
         let transaction = connection.transaction().map_err(failed)?;
         transaction.execute_batch(sql).map_err(failed)?;
         transaction
-            .pragma_update(None, "user_version", index as i64 + 1)
+            .pragma_update(None, "user_version", version)
             .map_err(failed)?;
         transaction.commit().map_err(failed)?;
         tracing::info!(migration = name, "applied database migration");

@@ -30,6 +30,10 @@ test('the .deb names Doorstep, carries this version and depends on WebKitGTK 4.1
   const depends = field('Depends').split(',').map((d) => d.trim());
   assert.ok(depends.includes('libwebkit2gtk-4.1-0'), `Depends: ${depends}`);
   assert.ok(depends.includes('libgtk-3-0'), `Depends: ${depends}`);
+  // The encrypted device store links OpenSSL's libcrypto (SQLCipher).
+  assert.ok(depends.includes('libssl3'), `Depends: ${depends}`);
+  // The database key lives in the Secret Service; GNOME Keyring provides one.
+  assert.match(field('Recommends'), /gnome-keyring/);
   assert.match(run('dpkg-deb', ['-I', deb]), /Description: Offline-first casework/);
 });
 
@@ -57,5 +61,6 @@ test('the .rpm names Doorstep, carries this version and requires WebKitGTK 4.1',
   const requires = run('rpm', ['-qpR', rpm]);
   assert.match(requires, /^libwebkit2gtk-4\.1\.so\.0\(\)\(64bit\)$/m);
   assert.match(requires, /^libgtk-3\.so\.0\(\)\(64bit\)$/m);
+  assert.match(requires, /^openssl-libs$/m);
   assert.match(run('rpm', ['-qpl', rpm]), /^\/usr\/bin\/doorstep-app$/m);
 });

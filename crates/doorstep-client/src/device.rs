@@ -345,7 +345,10 @@ impl Device {
             let conflicts = case.conflicts();
             if !conflicts.is_empty() {
                 found.push(CaseConflicts {
-                    summary: case.view().text("summary").unwrap_or_default().to_owned(),
+                    summary: case
+                        .field(&FieldPath::case("summary"))
+                        .map(|entry| entry.value.to_string())
+                        .unwrap_or_default(),
                     case_id: id,
                     conflicts,
                 });

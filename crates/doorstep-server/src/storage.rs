@@ -41,6 +41,10 @@ pub enum StorageError {
     Connect(String),
     #[error("{0} already exists. Choose another name.")]
     AlreadyExists(String),
+    #[error(
+        "\"{name}\" is not a usable {kind} name: use 1 to 100 characters, without control characters."
+    )]
+    InvalidName { kind: &'static str, name: String },
     #[error("{0}. Check the name with the admin `list` commands.")]
     NotFound(String),
     #[error("The database did not answer: {0}")]
@@ -108,14 +112,34 @@ pub struct NewUser {
 }
 
 /// Names people type for teams and users: trimmed, 1–100 characters, no control characters.
-pub fn check_name(kind: &str, name: &str) -> Result<String, StorageError> {
+pub fn check_name(kind: &'static str, name: &str) -> Result<String, StorageError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-        return Err(StorageError::NotFound(format!(
-            "\"{name}\" is not a usable {kind} name: use 1 to 100 characters"
-        )));
+        return Err(StorageError::InvalidName {
+            kind,
+            name: name.to_owned(),
+        });
     }
     Ok(name.to_owned())
+}
+
+/// The refusals both backends give, worded once.
+impl StorageError {
+    pub fn team_exists(name: &str) -> Self {
+        StorageError::AlreadyExists(format!("A team called {name}"))
+    }
+
+    pub fn user_exists(name: &str) -> Self {
+        StorageError::AlreadyExists(format!("A user called {name}"))
+    }
+
+    pub fn no_such_team(name: &str) -> Self {
+        StorageError::NotFound(format!("There is no team called {name}"))
+    }
+
+    pub fn no_such_user(name: &str) -> Self {
+        StorageError::NotFound(format!("There is no user called {name}"))
+    }
 }
 
 /// What the server needs from a storage backend. Every method is one

@@ -183,3 +183,19 @@ async fn a_bad_database_url_gets_a_clear_error() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn an_unusable_name_is_refused_with_what_to_type_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = SqliteStorage::open(dir.path()).unwrap();
+    let error = storage.add_team("   ").await.unwrap_err();
+    assert!(
+        matches!(error, StorageError::InvalidName { kind: "team", .. }),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().contains("use 1 to 100 characters"),
+        "{error}"
+    );
+    assert!(storage.teams().await.unwrap().is_empty());
+}

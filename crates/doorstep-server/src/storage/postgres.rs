@@ -159,9 +159,7 @@ impl Storage for PostgresStorage {
                 id: row.get(0),
                 name,
             }),
-            Err(error) if is_unique_violation(&error) => {
-                Err(StorageError::AlreadyExists(format!("A team called {name}")))
-            }
+            Err(error) if is_unique_violation(&error) => Err(StorageError::team_exists(&name)),
             Err(error) => Err(unavailable(error)),
         }
     }
@@ -195,9 +193,7 @@ impl Storage for PostgresStorage {
                     )
                     .await
                     .map_err(unavailable)?
-                    .ok_or_else(|| {
-                        StorageError::NotFound(format!("There is no team called {team}"))
-                    })?
+                    .ok_or_else(|| StorageError::no_such_team(team))?
                     .get(0),
             ),
         };
@@ -217,7 +213,7 @@ impl Storage for PostgresStorage {
         let id: i64 = match inserted {
             Ok(row) => row.get(0),
             Err(error) if is_unique_violation(&error) => {
-                return Err(StorageError::AlreadyExists(format!("A user called {name}")));
+                return Err(StorageError::user_exists(&name));
             }
             Err(error) => return Err(unavailable(error)),
         };
@@ -262,10 +258,7 @@ impl Storage for PostgresStorage {
             .await
             .map_err(unavailable)?;
         if changed == 0 {
-            return Err(StorageError::NotFound(format!(
-                "There is no user called {}",
-                name.trim()
-            )));
+            return Err(StorageError::no_such_user(name.trim()));
         }
         let row = client
             .query_one(

@@ -122,9 +122,7 @@ impl Storage for SqliteStorage {
                     id: connection.last_insert_rowid(),
                     name,
                 }),
-                Err(error) if is_unique_violation(&error) => {
-                    Err(StorageError::AlreadyExists(format!("A team called {name}")))
-                }
+                Err(error) if is_unique_violation(&error) => Err(StorageError::team_exists(&name)),
                 Err(error) => Err(unavailable(error)),
             }
         })
@@ -164,9 +162,7 @@ impl Storage for SqliteStorage {
                         )
                         .optional()
                         .map_err(unavailable)?
-                        .ok_or_else(|| {
-                            StorageError::NotFound(format!("There is no team called {team}"))
-                        })?,
+                        .ok_or_else(|| StorageError::no_such_team(team))?,
                 ),
             };
             let inserted = transaction.execute(
@@ -183,7 +179,7 @@ impl Storage for SqliteStorage {
             match inserted {
                 Ok(_) => {}
                 Err(error) if is_unique_violation(&error) => {
-                    return Err(StorageError::AlreadyExists(format!("A user called {name}")));
+                    return Err(StorageError::user_exists(&name));
                 }
                 Err(error) => return Err(unavailable(error)),
             }
@@ -238,9 +234,7 @@ impl Storage for SqliteStorage {
                 )
                 .map_err(unavailable)?;
             if changed == 0 {
-                return Err(StorageError::NotFound(format!(
-                    "There is no user called {name}"
-                )));
+                return Err(StorageError::no_such_user(&name));
             }
             connection
                 .query_row(

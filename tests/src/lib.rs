@@ -38,9 +38,20 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `doorstep-server serve` on a free loopback port and waits until it listens.
     pub fn start(data_dir: &Path) -> Self {
-        let mut child = Command::new(binary("doorstep-server"))
+        Self::start_with(data_dir, None)
+    }
+
+    /// As [`ServerProcess::start`], on PostgreSQL when `database_url` is given.
+    pub fn start_with(data_dir: &Path, database_url: Option<&str>) -> Self {
+        let mut command = Command::new(binary("doorstep-server"));
+        command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
+            .env_remove("DOORSTEP_DATABASE_URL");
+        if let Some(url) = database_url {
+            command.args(["--database-url", url]);
+        }
+        let mut child = command
             .env("DOORSTEP_LOG", "info")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -154,6 +165,159 @@ pub fn finish_request(mut stream: TcpStream) -> RawResponse {
     parse_response(&raw)
 }
 
+/// Any request, with an optional bearer token and body, read to the end.
+pub fn request(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> RawResponse {
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(token) = token {
+        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    if let Some(content_type) = content_type {
+        head.push_str(&format!("Content-Type: {content_type}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut stream = TcpStream::connect(address).expect("connect to the server");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("set a read timeout");
+    stream.write_all(head.as_bytes()).expect("send the head");
+    // The server may answer (413) and close before reading a large body.
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    parse_response(&String::from_utf8_lossy(&raw))
+}
+
+/// `POST path` with a JSON body.
+pub fn post_json(
+    address: SocketAddr,
+    path: &str,
+    token: Option<&str>,
+    body: &serde_json::Value,
+) -> RawResponse {
+    request(
+        address,
+        "POST",
+        path,
+        token,
+        Some("application/json"),
+        body.to_string().as_bytes(),
+    )
+}
+
+/// Runs `doorstep-server admin …` against a data folder (or PostgreSQL) and
+/// returns the exit code, stdout and stderr.
+pub fn server_admin(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    args: &[&str],
+    stdin: Option<&str>,
+) -> (Option<i32>, String, String) {
+    let mut command = Command::new(binary("doorstep-server"));
+    command
+        .arg("admin")
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DOORSTEP_DATABASE_URL");
+    if let Some(url) = database_url {
+        command.args(["--database-url", url]);
+    }
+    let mut child = command
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("doorstep-server runs");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    if let Some(text) = stdin {
+        // A usage error exits before reading stdin; a broken pipe then is expected.
+        let _ = pipe.write_all(text.as_bytes());
+    }
+    drop(pipe);
+    let output = child.wait_with_output().expect("doorstep-server finishes");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// A fresh PostgreSQL database on the server `DATABASE_URL` names, dropped
+/// when this is dropped. `scripts/test.sh` always provides one.
+#[derive(Debug)]
+pub struct ScratchPostgres {
+    admin_url: String,
+    name: String,
+    pub url: String,
+}
+
+impl ScratchPostgres {
+    pub fn create(label: &str) -> Self {
+        let admin_url = std::env::var("DATABASE_URL").expect(
+            "DATABASE_URL is not set: run the tests with scripts/with-postgres.sh (scripts/test.sh does)",
+        );
+        let name = format!(
+            "doorstep_story_{label}_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default()
+        );
+        psql(&admin_url, &format!("CREATE DATABASE {name}"));
+        let url = match admin_url.rsplit_once('/') {
+            Some((server, _)) => format!("{server}/{name}"),
+            None => panic!("DATABASE_URL has no database part: {admin_url}"),
+        };
+        Self {
+            admin_url,
+            name,
+            url,
+        }
+    }
+
+    /// Runs SQL in this database, as a person with database access could.
+    pub fn execute(&self, sql: &str) {
+        psql(&self.url, sql);
+    }
+}
+
+impl Drop for ScratchPostgres {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .arg(&self.admin_url)
+            .args([
+                "-q",
+                "-c",
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            ])
+            .output();
+    }
+}
+
+fn psql(url: &str, sql: &str) {
+    let output = Command::new("psql")
+        .arg(url)
+        .args(["-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .output()
+        .expect("psql runs (Debian's postgresql-client, installed by scripts/install-deps.sh)");
+    assert!(
+        output.status.success(),
+        "psql failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// `GET path` with `Connection: close`.
 pub fn get(address: SocketAddr, path: &str) -> RawResponse {
     let head = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
@@ -213,4 +377,120 @@ pub struct CommandOutput {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
+}
+
+/// A signed-in device, as the server sees it: its id and its tokens.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub device_id: String,
+    pub access: String,
+    pub refresh: String,
+}
+
+/// Signs `user` in from a device called `hostname`, expecting success.
+pub fn sign_in(address: SocketAddr, user: &str, password: &str, hostname: &str) -> Session {
+    let response = post_json(
+        address,
+        "/v1/session",
+        None,
+        &serde_json::json!({
+            "user": user,
+            "password": password,
+            "device": { "hostname": hostname, "os": "Debian 12", "app_version": "0.1.0" },
+        }),
+    );
+    assert_eq!(response.status, 200, "sign in as {user}: {}", response.body);
+    let body = response.json();
+    Session {
+        device_id: body["device_id"].as_str().expect("a device id").to_owned(),
+        access: body["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_owned(),
+        refresh: body["refresh_token"]
+            .as_str()
+            .expect("a refresh token")
+            .to_owned(),
+    }
+}
+
+/// Creates an account through the admin CLI, as IT does.
+pub fn add_user(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    name: &str,
+    role: &str,
+    team: Option<&str>,
+    password: &str,
+) {
+    let mut args = vec!["user", "add", name, "--role", role, "--password-stdin"];
+    if let Some(team) = team {
+        args.extend(["--team", team]);
+    }
+    let (code, _, err) = server_admin(data_dir, database_url, &args, Some(password));
+    assert_eq!(code, Some(0), "add {name}: {err}");
+}
+
+pub fn add_team(data_dir: &Path, database_url: Option<&str>, name: &str) {
+    let (code, _, err) = server_admin(data_dir, database_url, &["team", "add", name], None);
+    assert_eq!(code, Some(0), "add team {name}: {err}");
+}
+
+/// Automerge bytes as a sync message carries them.
+pub fn base64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+pub fn unbase64(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .expect("the server sends valid base64")
+}
+
+/// Pushes `changes` for one case and returns the whole sync response.
+pub fn push(address: SocketAddr, session: &Session, case_id: &str, changes: &[u8]) -> RawResponse {
+    post_json(
+        address,
+        "/v1/sync",
+        Some(&session.access),
+        &serde_json::json!({
+            "protocol": 1,
+            "since": 0,
+            "push": [{ "case_id": case_id, "changes": base64(changes) }],
+        }),
+    )
+}
+
+/// A case document made on a device, with the fields access depends on.
+pub fn new_case(
+    case_id: &str,
+    case_type: &str,
+    summary: &str,
+    author: &str,
+    team: Option<&str>,
+    assigned_to: Option<&str>,
+) -> doorstep_core::case::CaseDocument {
+    use doorstep_core::case::{CaseDocument, Editor, FieldPath, NewCase};
+    let editor = Editor::new(author, doorstep_core::dates::Timestamp(1_795_000_000_000));
+    let mut case = CaseDocument::create(
+        NewCase {
+            id: case_id.into(),
+            case_type: case_type.into(),
+            summary: summary.into(),
+        },
+        &editor,
+        automerge::ActorId::random(),
+    )
+    .expect("a valid new case");
+    if let Some(team) = team {
+        case.set_field(&FieldPath::case("team"), team, &editor)
+            .expect("set the team");
+    }
+    if let Some(assignee) = assigned_to {
+        case.set_field(&FieldPath::case("assigned_to"), assignee, &editor)
+            .expect("set the assignee");
+    }
+    case
 }

@@ -98,3 +98,47 @@ fn sigterm_straight_after_start_is_still_a_clean_stop() {
         );
     }
 }
+
+#[test]
+fn every_route_in_the_api_description_is_served_and_metrics_count_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(dir.path());
+    let description = get(server.address, "/openapi.json").json();
+    let paths = description["paths"].as_object().unwrap();
+    assert!(paths.len() >= 8, "{paths:?}");
+    for (path, operations) in paths {
+        for method in operations.as_object().unwrap().keys() {
+            let concrete = path.replace("{case_id}", "ANY-CASE");
+            let response = doorstep_stories::request(
+                server.address,
+                &method.to_uppercase(),
+                &concrete,
+                None,
+                Some("application/json"),
+                b"{}",
+            );
+            let unknown_route =
+                response.status == 404 && response.body.contains("There is no such endpoint");
+            assert!(
+                !unknown_route,
+                "{method} {path} is described but not served"
+            );
+            assert_ne!(response.status, 405, "{method} {path}: {}", response.body);
+        }
+    }
+    let metrics = get(server.address, "/metrics");
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics.body.contains(
+            "doorstep_http_requests_total{method=\"GET\",route=\"/openapi.json\",status=\"200\"} 2"
+        ),
+        "{}",
+        metrics.body
+    );
+    assert!(metrics.body.contains("doorstep_active_devices 0"));
+    assert!(
+        metrics
+            .body
+            .contains("doorstep_sync_bytes_total{direction=\"received\"} 0")
+    );
+}

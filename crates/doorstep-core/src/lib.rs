@@ -3,6 +3,7 @@
 //! Everything here is pure so that the desktop app, the CLI, the server and
 //! the tests all apply exactly the same rules.
 
+pub mod access;
 pub mod branding;
 pub mod case;
 pub mod dates;

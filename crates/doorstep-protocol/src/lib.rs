@@ -4,7 +4,13 @@
 //! apart (a laptop that has been in a drawer still has to sync), so fields are
 //! only ever added, never renamed, and the protocol carries an explicit version.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub mod error;
+pub mod session;
+pub mod sync;
+
+pub use error::ApiError;
 
 /// Bumped when a message changes in a way an older peer cannot read.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -52,8 +58,79 @@ pub enum HealthStatus {
     Unavailable,
 }
 
+/// A password or token. It prints as `[redacted]`, so it cannot reach a log
+/// by accident, and serialises as the plain string only on the wire.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The secret itself: for hashing, verifying or sending, never for display.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Binary data inside a JSON message, as standard base64.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Bytes(pub Vec<u8>);
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for Bytes {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine;
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine;
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map(Bytes)
+            .map_err(|error| serde::de::Error::custom(format!("not valid base64: {error}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn secrets_never_print() {
+        let secret = Secret::new("correct horse battery staple");
+        assert_eq!(format!("{secret:?}"), "[redacted]");
+        assert_eq!(
+            serde_json::to_string(&secret).unwrap(),
+            "\"correct horse battery staple\""
+        );
+    }
+
+    #[test]
+    fn bytes_travel_as_base64_and_bad_base64_is_a_clear_error() {
+        let json = serde_json::to_string(&Bytes(vec![0, 1, 2, 255])).unwrap();
+        assert_eq!(json, "\"AAEC/w==\"");
+        let back: Bytes = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.0, vec![0, 1, 2, 255]);
+        let error = serde_json::from_str::<Bytes>("\"not base64!\"").unwrap_err();
+        assert!(error.to_string().contains("not valid base64"), "{error}");
+    }
+
     use super::*;
 
     #[test]

@@ -13,42 +13,9 @@ use std::time::Duration;
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use serde::{Deserialize, Serialize};
 
-/// What a user may do. Admins manage accounts and devices but read no case
-/// content unless they also hold a team role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    Caseworker,
-    TeamLead,
-    Admin,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Caseworker => "caseworker",
-            Role::TeamLead => "team-lead",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text.trim().to_ascii_lowercase().replace('_', "-").as_str() {
-            "caseworker" => Some(Role::Caseworker),
-            "team-lead" | "teamlead" => Some(Role::TeamLead),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// Roles are domain rules, shared with the access checks in `doorstep-core`.
+pub use doorstep_core::access::Role;
 
 /// Council password policy: long enough to resist guessing, no composition rules (NCSC guidance).
 pub const MINIMUM_PASSWORD_CHARACTERS: usize = 12;

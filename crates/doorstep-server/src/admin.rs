@@ -5,7 +5,43 @@
 use serde_json::json;
 
 use crate::accounts::{PasswordDigest, PasswordError, Role};
+use crate::audit::{AuditEvent, AuditRecord, AuditVerdict, verify_chain};
 use crate::storage::{NewUser, Storage, StorageError};
+
+/// Who did it, in the audit log, when IT acts through the admin CLI.
+fn operator() -> String {
+    let login = std::env::var("SUDO_USER")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("admin-cli:{login}")
+}
+
+/// How many audit rows are read at once while verifying or exporting.
+const AUDIT_PAGE: i64 = 5_000;
+
+/// Reads the whole log in pages, oldest first, handing each page to `visit`.
+pub async fn each_audit_page<S: Storage>(
+    storage: &S,
+    mut visit: impl FnMut(Vec<AuditRecord>),
+) -> Result<(), StorageError> {
+    let mut after = 0;
+    loop {
+        let page = storage.audit_events(after, AUDIT_PAGE).await?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.seq;
+        visit(page);
+    }
+}
+
+/// Walks the whole chain and checks it against the stored tip.
+pub async fn verify_audit<S: Storage>(storage: &S) -> Result<AuditVerdict, StorageError> {
+    let tip = storage.audit_tip().await?;
+    let mut records = Vec::new();
+    each_audit_page(storage, |page| records.extend(page)).await?;
+    Ok(verify_chain(records, tip))
+}
 
 #[derive(Debug, Clone)]
 pub enum AdminAction {
@@ -24,6 +60,11 @@ pub enum AdminAction {
         disabled: bool,
     },
     ListUsers,
+    ListDevices,
+    RevokeDevice {
+        id: String,
+    },
+    VerifyAudit,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +77,11 @@ pub enum AdminError {
         "A {0} must belong to a team: add --team NAME (create it first with `admin team add NAME`)."
     )]
     TeamRequired(Role),
+    #[error(
+        "The audit log has been tampered with: {}. Keep this database as evidence, restore the last good backup to a new server, and report it to your information governance lead.",
+        .0.problem.as_deref().unwrap_or("the chain is broken")
+    )]
+    AuditBroken(AuditVerdict),
 }
 
 /// Carries out `action`; the result is JSON for `--json` and the basis of the text output.
@@ -44,7 +90,17 @@ pub async fn run<S: Storage>(
     action: AdminAction,
 ) -> Result<serde_json::Value, AdminError> {
     Ok(match action {
-        AdminAction::AddTeam { name } => json!({ "team": storage.add_team(&name).await? }),
+        AdminAction::AddTeam { name } => {
+            let team = storage.add_team(&name).await?;
+            storage
+                .record_audit(vec![
+                    AuditEvent::new("admin_team_added")
+                        .by(operator())
+                        .detail(json!({ "team": team.name })),
+                ])
+                .await?;
+            json!({ "team": team })
+        }
         AdminAction::ListTeams => json!({ "teams": storage.teams().await? }),
         AdminAction::AddUser {
             name,
@@ -59,11 +115,57 @@ pub async fn run<S: Storage>(
             let digest = tokio::task::spawn_blocking(move || PasswordDigest::hash(&password))
                 .await
                 .map_err(|error| StorageError::Unavailable(error.to_string()))??;
-            json!({ "user": storage.add_user(NewUser { name, role, team, digest }).await? })
+            let user = storage
+                .add_user(NewUser {
+                    name,
+                    role,
+                    team,
+                    digest,
+                })
+                .await?;
+            storage
+                .record_audit(vec![
+                    AuditEvent::new("admin_user_added")
+                        .by(operator())
+                        .detail(json!({ "user": user.name, "role": user.role, "team": user.team })),
+                ])
+                .await?;
+            json!({ "user": user })
         }
         AdminAction::SetUserDisabled { name, disabled } => {
-            json!({ "user": storage.set_user_disabled(&name, disabled).await? })
+            let user = storage.set_user_disabled(&name, disabled).await?;
+            storage
+                .record_audit(vec![
+                    AuditEvent::new(if disabled {
+                        "admin_user_disabled"
+                    } else {
+                        "admin_user_enabled"
+                    })
+                    .by(operator())
+                    .detail(json!({ "user": user.name })),
+                ])
+                .await?;
+            json!({ "user": user })
         }
         AdminAction::ListUsers => json!({ "users": storage.users().await? }),
+        AdminAction::ListDevices => json!({ "devices": storage.devices().await? }),
+        AdminAction::RevokeDevice { id } => {
+            let device = storage
+                .revoke_device(
+                    id.trim(),
+                    AuditEvent::new("admin_device_revoked")
+                        .by(operator())
+                        .detail(json!({ "device": id.trim() })),
+                )
+                .await?;
+            json!({ "device": device })
+        }
+        AdminAction::VerifyAudit => {
+            let verdict = verify_audit(storage).await?;
+            if !verdict.intact {
+                return Err(AdminError::AuditBroken(verdict));
+            }
+            json!({ "audit": verdict })
+        }
     })
 }

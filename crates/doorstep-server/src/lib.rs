@@ -6,6 +6,16 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod api;
+pub mod audit;
+pub mod cases;
+pub mod config;
+pub mod decode;
+pub mod demo;
 pub mod http;
+pub mod metrics;
 pub mod serve;
+pub mod sessions;
 pub mod storage;
+pub mod tls;
+pub mod tokens;

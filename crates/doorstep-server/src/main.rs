@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use doorstep_server::accounts::Role;
 use doorstep_server::admin::{self, AdminAction};
-use doorstep_server::serve::{ServeOptions, open_sqlite, serve};
+use doorstep_server::config::{ConfigFile, GivenSettings, Settings};
+use doorstep_server::serve::{open_sqlite, serve};
+use doorstep_server::storage::Storage;
 use doorstep_server::storage::postgres::PostgresStorage;
 use tracing_subscriber::EnvFilter;
 
@@ -48,12 +50,45 @@ struct StorageArgs {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the server until SIGTERM or Ctrl-C.
+    ///
+    /// Settings come from flags, then DOORSTEP_* environment variables, then
+    /// the config file, then defaults.
     Serve {
-        /// Address and port to listen on, such as 127.0.0.1:8787 (port 0 picks a free one).
-        #[arg(long, default_value = "127.0.0.1:8787")]
-        listen: SocketAddr,
+        /// Address and port to listen on [default: 127.0.0.1:8787; port 0 picks a free one].
+        #[arg(long, env = "DOORSTEP_LISTEN")]
+        listen: Option<SocketAddr>,
+        /// Folder for the embedded database; created on first start.
+        #[arg(long, env = "DOORSTEP_DATA_DIR")]
+        data_dir: Option<PathBuf>,
+        /// Use PostgreSQL instead of the embedded database: postgres://USER@HOST:PORT/DATABASE
+        #[arg(long, env = "DOORSTEP_DATABASE_URL")]
+        database_url: Option<String>,
+        /// TOML settings file (keys: listen, data_dir, database_url, tls_cert, tls_key, insecure, access_token_minutes, refresh_token_days).
+        #[arg(long, env = "DOORSTEP_CONFIG")]
+        config: Option<PathBuf>,
+        /// PEM certificate chain for HTTPS.
+        #[arg(long, env = "DOORSTEP_TLS_CERT")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key for HTTPS.
+        #[arg(long, env = "DOORSTEP_TLS_KEY")]
+        tls_key: Option<PathBuf>,
+        /// Allow plain HTTP on a non-loopback address (only behind a TLS-terminating load balancer).
+        #[arg(long)]
+        insecure: bool,
+    },
+    /// Seed demo users, a team and invented cases, and print how to sign in.
+    Demo {
         #[command(flatten)]
         storage: StorageArgs,
+        /// How many invented cases to add.
+        #[arg(long, default_value_t = 40)]
+        cases: usize,
+        /// The same seed invents the same cases, so a second run adds nothing twice.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Print machine-readable JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Manage teams and accounts.
     Admin {
@@ -75,6 +110,28 @@ enum AdminCommand {
     /// User accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Registered devices: list them, or revoke a lost one.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+    /// The server's tamper-evident audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum DeviceCommand {
+    /// List devices: user, hostname, OS, app version, last sync, revoked.
+    List,
+    /// Revoke a device: its tokens stop working now, and on its next contact it wipes its data.
+    Revoke { id: String },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain; exits 1 if any event was altered or deleted.
+    Verify,
+    /// Print the log as JSON lines, oldest first.
+    Export,
 }
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +165,27 @@ enum UserCommand {
     List,
 }
 
+/// Opens the backend `args` name (PostgreSQL with a URL, else embedded SQLite)
+/// as `$backend`, and evaluates `$body` with it.
+macro_rules! with_storage {
+    ($args:expr, $backend:ident => $body:expr) => {
+        match $args.database_url.clone() {
+            Some(url) => {
+                let $backend = PostgresStorage::connect(&url)
+                    .await
+                    .map_err(|error| error.to_string())?;
+                $body
+            }
+            None => {
+                let $backend = open_sqlite(&$args.data_dir)
+                    .await
+                    .map_err(|error| error.to_string())?;
+                $body
+            }
+        }
+    };
+}
+
 fn parse_role(text: &str) -> Result<Role, String> {
     Role::parse(text)
         .ok_or_else(|| format!("\"{text}\" is not a role: use caseworker, team-lead or admin"))
@@ -125,24 +203,54 @@ fn main() -> ExitCode {
     };
     let outcome: Result<(), String> = runtime.block_on(async {
         match cli.command {
-            Command::Serve { listen, storage } => serve(
-                ServeOptions {
-                    listen,
-                    data_dir: storage.data_dir,
-                    database_url: storage.database_url,
-                },
-                |address| {
+            Command::Serve {
+                listen,
+                data_dir,
+                database_url,
+                config,
+                tls_cert,
+                tls_key,
+                insecure,
+            } => {
+                let file = match &config {
+                    Some(path) => ConfigFile::load(path).map_err(|error| error.to_string())?,
+                    None => ConfigFile::default(),
+                };
+                let settings = Settings::resolve(
+                    GivenSettings {
+                        listen,
+                        data_dir,
+                        database_url,
+                        tls_cert,
+                        tls_key,
+                        insecure,
+                    },
+                    file,
+                )
+                .map_err(|error| error.to_string())?;
+                let scheme = if settings.tls.is_some() {
+                    "https"
+                } else {
+                    "http"
+                };
+                serve(settings, |address| {
                     // One stable line on stdout, so scripts that asked for port 0 learn the port.
-                    println!("listening on http://{address}");
-                },
-            )
-            .await
-            .map_err(|error| error.to_string()),
+                    println!("listening on {scheme}://{address}");
+                })
+                .await
+                .map_err(|error| error.to_string())
+            }
             Command::Admin {
                 storage,
                 json,
                 command,
             } => run_admin(storage, json, command).await,
+            Command::Demo {
+                storage,
+                cases,
+                seed,
+                json,
+            } => run_demo(storage, cases, seed, json).await,
         }
     });
     match outcome {
@@ -185,22 +293,17 @@ async fn run_admin(storage: StorageArgs, json: bool, command: AdminCommand) -> R
             disabled: false,
         },
         AdminCommand::User(UserCommand::List) => AdminAction::ListUsers,
+        AdminCommand::Device(DeviceCommand::List) => AdminAction::ListDevices,
+        AdminCommand::Device(DeviceCommand::Revoke { id }) => AdminAction::RevokeDevice { id },
+        AdminCommand::Audit(AuditCommand::Verify) => AdminAction::VerifyAudit,
+        AdminCommand::Audit(AuditCommand::Export) => {
+            return with_storage!(storage, backend => export_audit(&backend).await);
+        }
     };
-    let result = match storage.database_url {
-        Some(url) => {
-            let storage = PostgresStorage::connect(&url)
-                .await
-                .map_err(|e| e.to_string())?;
-            admin::run(&storage, action).await
-        }
-        None => {
-            let storage = open_sqlite(&storage.data_dir)
-                .await
-                .map_err(|e| e.to_string())?;
-            admin::run(&storage, action).await
-        }
-    }
-    .map_err(|error| error.to_string())?;
+    let result = with_storage!(
+        storage,
+        backend => admin::run(&backend, action).await.map_err(|error| error.to_string())
+    )?;
     if json {
         println!(
             "{}",
@@ -210,6 +313,63 @@ async fn run_admin(storage: StorageArgs, json: bool, command: AdminCommand) -> R
         print_admin(&result);
     }
     Ok(())
+}
+
+async fn run_demo(storage: StorageArgs, cases: usize, seed: u64, json: bool) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let summary = with_storage!(
+        storage,
+        backend => doorstep_server::demo::seed(&backend, cases, seed)
+            .await
+            .map_err(|error| error.to_string())
+    )?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&summary).unwrap_or_default()
+        );
+        return Ok(());
+    }
+    println!(
+        "Demo ready in {:.1} s: team {}, {} new cases ({} were already there).",
+        started.elapsed().as_secs_f64(),
+        summary.team,
+        summary.cases_created,
+        summary.cases_already_there
+    );
+    println!("Sign in as:");
+    for user in &summary.users {
+        println!(
+            "  {:<16} {:<11} password: {}",
+            user.name,
+            user.role.as_str(),
+            user.password
+        );
+    }
+    Ok(())
+}
+
+async fn export_audit<S: Storage>(storage: &S) -> Result<(), String> {
+    use std::io::Write;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failure = None;
+    let mut write_page = |page: Vec<doorstep_server::audit::AuditRecord>| {
+        for record in page {
+            let line = serde_json::to_string(&record).unwrap_or_default();
+            if let Err(error) = writeln!(out, "{line}") {
+                failure.get_or_insert(error);
+            }
+        }
+    };
+    admin::each_audit_page(storage, &mut write_page)
+        .await
+        .map_err(|error| error.to_string())?;
+    if let Some(error) = failure {
+        return Err(format!("could not write the export: {error}"));
+    }
+    out.flush()
+        .map_err(|error| format!("could not write the export: {error}"))
 }
 
 fn print_admin(result: &serde_json::Value) {
@@ -241,6 +401,37 @@ fn print_admin(result: &serde_json::Value) {
         for user in users {
             println!("{}", describe(user));
         }
+    } else if let Some(device) = result.get("device") {
+        println!(
+            "Revoked device {} ({} on {}). Its tokens no longer work; it wipes its data on its next contact.",
+            device["id"].as_str().unwrap_or_default(),
+            device["user"].as_str().unwrap_or_default(),
+            device["hostname"].as_str().unwrap_or_default()
+        );
+    } else if let Some(devices) = result.get("devices").and_then(|d| d.as_array()) {
+        if devices.is_empty() {
+            println!("No devices have signed in yet.");
+        }
+        for device in devices {
+            println!(
+                "{}  {}  {}  {}  Doorstep {}  last sync {}{}",
+                device["id"].as_str().unwrap_or_default(),
+                device["user"].as_str().unwrap_or_default(),
+                device["hostname"].as_str().unwrap_or_default(),
+                device["os"].as_str().unwrap_or_default(),
+                device["app_version"].as_str().unwrap_or_default(),
+                device["last_sync_at"].as_str().unwrap_or("never"),
+                device["revoked_at"]
+                    .as_str()
+                    .map(|at| format!("  REVOKED {at}"))
+                    .unwrap_or_default()
+            );
+        }
+    } else if let Some(audit) = result.get("audit") {
+        println!(
+            "The audit log is intact: {} events, each chained to the one before.",
+            audit["events"]
+        );
     }
 }
 

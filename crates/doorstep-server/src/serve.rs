@@ -1,23 +1,18 @@
 //! Running the server: bind, serve, and stop cleanly when asked.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
 
+use crate::config::Settings;
 use crate::http;
 use crate::storage::postgres::PostgresStorage;
 use crate::storage::sqlite::SqliteStorage;
 use crate::storage::{Storage, StorageError};
+use crate::tls::{PeerAddress, TlsError, TlsListener, load_config};
 
-#[derive(Debug, Clone)]
-pub struct ServeOptions {
-    pub listen: SocketAddr,
-    pub data_dir: PathBuf,
-    /// `postgres://…` to use PostgreSQL; embedded SQLite in `data_dir` otherwise.
-    pub database_url: Option<String>,
-}
+pub type ServeOptions = Settings;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
@@ -30,6 +25,8 @@ pub enum ServeError {
         address: SocketAddr,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Tls(#[from] TlsError),
     #[error("The server stopped unexpectedly: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -46,12 +43,12 @@ pub async fn serve(
         Some(url) => {
             let storage = PostgresStorage::connect(&url).await?;
             tracing::info!(backend = "postgres", "storage ready");
-            run(storage, options.listen, on_listening).await
+            run(storage, &options, on_listening).await
         }
         None => {
             let storage = open_sqlite(&options.data_dir).await?;
             tracing::info!(database = %storage.path().display(), backend = "sqlite", "storage ready");
-            run(storage, options.listen, on_listening).await
+            run(storage, &options, on_listening).await
         }
     }
 }
@@ -66,9 +63,11 @@ pub async fn open_sqlite(data_dir: &std::path::Path) -> Result<SqliteStorage, St
 
 async fn run<S: Storage>(
     storage: S,
-    listen: SocketAddr,
+    options: &ServeOptions,
     on_listening: impl FnOnce(SocketAddr),
 ) -> Result<(), ServeError> {
+    let listen = options.listen;
+    let tls = options.tls.as_ref().map(load_config).transpose()?;
     // Take over SIGTERM and Ctrl-C before saying we are listening: a stop
     // that arrives a moment after start must still be a clean stop.
     let shutdown = shutdown_requested()?;
@@ -79,12 +78,35 @@ async fn run<S: Storage>(
             source,
         })?;
     let address = listener.local_addr()?;
-    tracing::info!(%address, version = doorstep_core::DOORSTEP_VERSION, "listening");
+    tracing::info!(
+        %address,
+        tls = tls.is_some(),
+        version = doorstep_core::DOORSTEP_VERSION,
+        "listening"
+    );
     on_listening(address);
 
-    axum::serve(listener, http::router(Arc::new(storage)))
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let mut state = http::AppState::new(Arc::new(storage));
+    state.tokens = options.tokens;
+    let app = http::router(state);
+    match tls {
+        Some(config) => {
+            axum::serve(
+                TlsListener::new(listener, config)?,
+                app.into_make_service_with_connect_info::<PeerAddress>(),
+            )
+            .with_graceful_shutdown(shutdown)
+            .await?
+        }
+        None => {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<PeerAddress>(),
+            )
+            .with_graceful_shutdown(shutdown)
+            .await?
+        }
+    }
     tracing::info!("stopped cleanly; every in-flight request was answered");
     Ok(())
 }

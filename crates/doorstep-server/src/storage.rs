@@ -7,6 +7,8 @@ use std::future::Future;
 use serde::Serialize;
 
 use crate::accounts::{PasswordDigest, Role};
+use crate::audit::{AuditEvent, AuditRecord};
+use doorstep_core::access::{CaseAccessFacts, CaseScope};
 
 pub mod postgres;
 pub mod sqlite;
@@ -47,6 +49,8 @@ pub enum StorageError {
     InvalidName { kind: &'static str, name: String },
     #[error("{0}. Check the name with the admin `list` commands.")]
     NotFound(String),
+    #[error("There is no device {0}. Check the id with `admin device list`.")]
+    NoSuchDevice(String),
     #[error("The database did not answer: {0}")]
     Unavailable(String),
 }
@@ -123,6 +127,112 @@ pub fn check_name(kind: &'static str, name: &str) -> Result<String, StorageError
     Ok(name.to_owned())
 }
 
+/// One laptop's registration for one user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    pub id: String,
+    pub user: String,
+    pub hostname: String,
+    pub os: String,
+    pub app_version: String,
+    pub registered_at: String,
+    pub last_seen_at: String,
+    pub last_sync_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// The device columns, in the order both backends read them.
+pub const DEVICE_COLUMNS: &str = "SELECT d.id, u.name, d.hostname, d.os, d.app_version,
+     d.registered_at, d.last_seen_at, d.last_sync_at, d.revoked_at
+     FROM devices d JOIN users u ON u.id = d.user_id";
+
+/// A device registering at sign-in: `id` is new, or the device's own from an earlier sign-in.
+#[derive(Debug, Clone)]
+pub struct NewDevice {
+    pub id: String,
+    pub user_id: i64,
+    pub hostname: String,
+    pub os: String,
+    pub app_version: String,
+}
+
+/// Token digests (never the tokens) and their expiry, in Unix milliseconds.
+#[derive(Debug, Clone)]
+pub struct TokenDigests {
+    pub access: String,
+    pub access_expires_at: i64,
+    pub refresh: String,
+    pub refresh_expires_at: i64,
+}
+
+/// Who holds an access token: the account and the device it was issued to.
+#[derive(Debug, Clone)]
+pub struct TokenHolder {
+    pub user: User,
+    pub device: Device,
+    pub expires_at: i64,
+}
+
+/// A refresh token as stored.
+#[derive(Debug, Clone)]
+pub struct RefreshRecord {
+    pub device_id: String,
+    pub expires_at: i64,
+    pub used: bool,
+}
+
+/// The server's row for a case: what access and sync need, without the document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRecord {
+    pub case_id: String,
+    pub facts: CaseAccessFacts,
+    pub status: String,
+    pub summary: String,
+    /// Hex change hashes, comma-separated.
+    pub heads: String,
+    pub version: i64,
+    pub cursor: i64,
+    pub chunk_count: i64,
+    pub updated_at: String,
+}
+
+pub const CASE_COLUMNS: &str = "SELECT id, case_type, team, assigned_to, status, summary, heads,
+     version, cursor, chunk_count, updated_at FROM cases";
+
+/// One stored piece of a case document.
+#[derive(Debug, Clone)]
+pub struct CaseChunk {
+    pub cursor: i64,
+    pub bytes: Vec<u8>,
+}
+
+/// A write to one case, committed with its audit event, or not at all.
+#[derive(Debug, Clone)]
+pub struct CaseWrite {
+    pub case_id: String,
+    /// The version the writer read; `None` for a case new to the server.
+    pub expected_version: Option<i64>,
+    pub facts: CaseAccessFacts,
+    pub status: String,
+    pub summary: String,
+    pub heads: String,
+    pub chunk: Vec<u8>,
+    /// The chunk is the whole document and replaces every earlier chunk.
+    pub compacts: bool,
+    pub device_id: Option<String>,
+    pub audit: AuditEvent,
+}
+
+/// What came of a [`CaseWrite`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseWriteOutcome {
+    Stored {
+        cursor: i64,
+    },
+    /// Another write got there first; read the case again and retry.
+    VersionConflict,
+}
+
 /// The refusals both backends give, worded once.
 impl StorageError {
     pub fn team_exists(name: &str) -> Self {
@@ -173,6 +283,126 @@ pub trait Storage: Send + Sync + 'static {
         name: &str,
         disabled: bool,
     ) -> impl Future<Output = Result<User, StorageError>> + Send;
+
+    /// Registers the device (or renews an earlier registration of the same
+    /// device for the same user) and stores its first tokens, with the audit event.
+    fn open_session(
+        &self,
+        device: NewDevice,
+        tokens: TokenDigests,
+        audit: AuditEvent,
+    ) -> impl Future<Output = Result<Device, StorageError>> + Send;
+
+    fn device(&self, id: &str)
+    -> impl Future<Output = Result<Option<Device>, StorageError>> + Send;
+
+    fn devices(&self) -> impl Future<Output = Result<Vec<Device>, StorageError>> + Send;
+
+    /// The holder of an access token, found by its digest.
+    fn token_holder(
+        &self,
+        access_digest: &str,
+    ) -> impl Future<Output = Result<Option<TokenHolder>, StorageError>> + Send;
+
+    fn refresh_record(
+        &self,
+        refresh_digest: &str,
+    ) -> impl Future<Output = Result<Option<RefreshRecord>, StorageError>> + Send;
+
+    /// Marks the old refresh token used and stores the new pair, if the old one
+    /// was still unused; returns false when another request used it first.
+    fn rotate_tokens(
+        &self,
+        old_refresh_digest: &str,
+        device_id: &str,
+        tokens: TokenDigests,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+
+    /// Ends a device's session: its access tokens go, its refresh tokens are
+    /// spent. The registration stays, so the device may sign in again.
+    fn end_session(
+        &self,
+        device_id: &str,
+        audit: AuditEvent,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    fn revoke_device(
+        &self,
+        device_id: &str,
+        audit: AuditEvent,
+    ) -> impl Future<Output = Result<Device, StorageError>> + Send;
+
+    /// Notes that the device was in touch (and synced, if `synced`).
+    fn touch_device(
+        &self,
+        device_id: &str,
+        synced: bool,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Appends events to the chain in one transaction.
+    fn record_audit(
+        &self,
+        events: Vec<AuditEvent>,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Events after `after_seq`, oldest first, at most `limit`.
+    fn audit_events(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>, StorageError>> + Send;
+
+    /// The stored tip of the chain: the newest event's seq and hash.
+    fn audit_tip(&self) -> impl Future<Output = Result<(i64, String), StorageError>> + Send;
+
+    fn case_record(
+        &self,
+        case_id: &str,
+    ) -> impl Future<Output = Result<Option<CaseRecord>, StorageError>> + Send;
+
+    /// The case's chunks stored after `after_cursor`, oldest first, leaving out
+    /// the ones `skip_device` wrote itself (it has those already).
+    fn case_chunks(
+        &self,
+        case_id: &str,
+        after_cursor: i64,
+        skip_device: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<CaseChunk>, StorageError>> + Send;
+
+    fn write_case(
+        &self,
+        write: CaseWrite,
+    ) -> impl Future<Output = Result<CaseWriteOutcome, StorageError>> + Send;
+
+    /// Cases in `scope` whose cursor is after `since`, in cursor order, at most `limit`.
+    fn cases_changed(
+        &self,
+        scope: &CaseScope,
+        since: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<CaseRecord>, StorageError>> + Send;
+}
+
+/// The SQL condition for "cases in `scope`", shared by both backends; the two
+/// parameters it names are the assignee and the team, in that order.
+pub fn scope_condition(scope: &CaseScope, assignee_param: &str, team_param: &str) -> String {
+    let shared_only = if scope.whole_team {
+        ""
+    } else {
+        " AND shared_with_team"
+    };
+    format!(
+        "(lower(assigned_to) = lower({assignee_param}) OR (lower(team) = lower({team_param}){shared_only}))"
+    )
+}
+
+/// Splits stored heads back into hex hashes.
+pub fn split_heads(heads: &str) -> Vec<String> {
+    heads
+        .split(',')
+        .filter(|head| !head.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// A migration: its name and SQL, applied in list order; its version is its position from 1.
@@ -199,11 +429,15 @@ pub fn pending_migrations(
         .collect())
 }
 
-/// The current time as the server records it.
-pub fn now_rfc3339() -> String {
-    let millis = std::time::SystemTime::now()
+/// The server's clock, in Unix milliseconds.
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|elapsed| elapsed.as_millis() as i64)
-        .unwrap_or_default();
-    doorstep_core::dates::Timestamp(millis).to_rfc3339()
+        .unwrap_or_default()
+}
+
+/// The current time as the server records it.
+pub fn now_rfc3339() -> String {
+    doorstep_core::dates::Timestamp(now_millis()).to_rfc3339()
 }

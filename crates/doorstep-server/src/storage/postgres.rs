@@ -5,10 +5,16 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
+use doorstep_core::access::{CaseAccessFacts, CaseScope};
+use tokio_postgres::Transaction;
+
 use super::{
-    Credentials, MigrationStep, NewUser, Storage, StorageError, Team, USER_COLUMNS, User,
-    check_name, now_rfc3339, pending_migrations,
+    CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials, DEVICE_COLUMNS,
+    Device, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team,
+    TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis, now_rfc3339,
+    pending_migrations, scope_condition,
 };
+use crate::audit::{AuditEvent, AuditRecord};
 
 /// Applied in order and recorded in `schema_migrations`.
 const MIGRATIONS: &[MigrationStep] = &[
@@ -19,6 +25,10 @@ const MIGRATIONS: &[MigrationStep] = &[
     (
         "0002_accounts",
         include_str!("../../../../migrations/server-postgres/0002_accounts.sql"),
+    ),
+    (
+        "0003_devices_cases_audit",
+        include_str!("../../../../migrations/server-postgres/0003_devices_cases_audit.sql"),
     ),
 ];
 
@@ -268,5 +278,533 @@ impl Storage for PostgresStorage {
             .await
             .map_err(unavailable)?;
         Ok(read_user(&row).user)
+    }
+
+    async fn open_session(
+        &self,
+        device: NewDevice,
+        tokens: TokenDigests,
+        audit: AuditEvent,
+    ) -> Result<Device, StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        transaction
+            .execute(
+                "INSERT INTO devices (id, user_id, hostname, os, app_version, registered_at, last_seen_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $6)
+                 ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname, os = excluded.os,
+                     app_version = excluded.app_version, last_seen_at = excluded.last_seen_at
+                 WHERE devices.user_id = excluded.user_id AND devices.revoked_at IS NULL",
+                &[&device.id, &device.user_id, &device.hostname, &device.os, &device.app_version, &now_rfc3339()],
+            )
+            .await
+            .map_err(unavailable)?;
+        store_tokens(&transaction, &device.id, &tokens).await?;
+        append_audit(&transaction, audit).await?;
+        let stored = read_device(&transaction, &device.id)
+            .await?
+            .ok_or_else(|| StorageError::NoSuchDevice(device.id.clone()))?;
+        transaction.commit().await.map_err(unavailable)?;
+        Ok(stored)
+    }
+
+    async fn device(&self, id: &str) -> Result<Option<Device>, StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        read_device(&transaction, id).await
+    }
+
+    async fn devices(&self) -> Result<Vec<Device>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!("{DEVICE_COLUMNS} ORDER BY d.registered_at, d.id"),
+                &[],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(device_from_row).collect())
+    }
+
+    async fn token_holder(&self, access_digest: &str) -> Result<Option<TokenHolder>, StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        let Some(row) = transaction
+            .query_opt(
+                "SELECT device_id, expires_at FROM access_tokens WHERE digest = $1",
+                &[&access_digest],
+            )
+            .await
+            .map_err(unavailable)?
+        else {
+            return Ok(None);
+        };
+        let device_id: String = row.get(0);
+        let expires_at: i64 = row.get(1);
+        let Some(device) = read_device(&transaction, &device_id).await? else {
+            return Ok(None);
+        };
+        let user_row = transaction
+            .query_one(
+                &format!("{USER_COLUMNS} WHERE u.id = (SELECT user_id FROM devices WHERE id = $1)"),
+                &[&device_id],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(Some(TokenHolder {
+            user: read_user(&user_row).user,
+            device,
+            expires_at,
+        }))
+    }
+
+    async fn refresh_record(
+        &self,
+        refresh_digest: &str,
+    ) -> Result<Option<RefreshRecord>, StorageError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT device_id, expires_at, used_at IS NOT NULL FROM refresh_tokens WHERE digest = $1",
+                &[&refresh_digest],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|row| RefreshRecord {
+            device_id: row.get(0),
+            expires_at: row.get(1),
+            used: row.get(2),
+        }))
+    }
+
+    async fn rotate_tokens(
+        &self,
+        old_refresh_digest: &str,
+        device_id: &str,
+        tokens: TokenDigests,
+    ) -> Result<bool, StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        let spent = transaction
+            .execute(
+                "UPDATE refresh_tokens SET used_at = $2 WHERE digest = $1 AND used_at IS NULL",
+                &[&old_refresh_digest, &now_millis()],
+            )
+            .await
+            .map_err(unavailable)?;
+        if spent == 0 {
+            return Ok(false);
+        }
+        store_tokens(&transaction, device_id, &tokens).await?;
+        transaction
+            .execute(
+                "UPDATE devices SET last_seen_at = $2 WHERE id = $1",
+                &[&device_id, &now_rfc3339()],
+            )
+            .await
+            .map_err(unavailable)?;
+        transaction.commit().await.map_err(unavailable)?;
+        Ok(true)
+    }
+
+    async fn end_session(&self, device_id: &str, audit: AuditEvent) -> Result<(), StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        transaction
+            .execute(
+                "DELETE FROM access_tokens WHERE device_id = $1",
+                &[&device_id],
+            )
+            .await
+            .map_err(unavailable)?;
+        spend_refresh_tokens(&transaction, device_id).await?;
+        append_audit(&transaction, audit).await?;
+        transaction.commit().await.map_err(unavailable)
+    }
+
+    async fn revoke_device(
+        &self,
+        device_id: &str,
+        audit: AuditEvent,
+    ) -> Result<Device, StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        let changed = transaction
+            .execute(
+                "UPDATE devices SET revoked_at = coalesce(revoked_at, $2), revoked_by = coalesce(revoked_by, $3)
+                 WHERE id = $1",
+                &[&device_id, &now_rfc3339(), &audit.actor],
+            )
+            .await
+            .map_err(unavailable)?;
+        if changed == 0 {
+            return Err(StorageError::NoSuchDevice(device_id.to_owned()));
+        }
+        spend_refresh_tokens(&transaction, device_id).await?;
+        append_audit(&transaction, audit).await?;
+        let device = read_device(&transaction, device_id)
+            .await?
+            .ok_or_else(|| StorageError::NoSuchDevice(device_id.to_owned()))?;
+        transaction.commit().await.map_err(unavailable)?;
+        Ok(device)
+    }
+
+    async fn touch_device(&self, device_id: &str, synced: bool) -> Result<(), StorageError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "UPDATE devices SET last_seen_at = $2,
+                     last_sync_at = CASE WHEN $3 THEN $2 ELSE last_sync_at END
+                 WHERE id = $1",
+                &[&device_id, &now_rfc3339(), &synced],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn record_audit(&self, events: Vec<AuditEvent>) -> Result<(), StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        for event in events {
+            append_audit(&transaction, event).await?;
+        }
+        transaction.commit().await.map_err(unavailable)
+    }
+
+    async fn audit_events(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT seq, server_time, device_time, actor, device_id, action, case_id, detail,
+                        prev_hash, hash
+                 FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &[&after_seq, &limit],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| AuditRecord {
+                seq: row.get(0),
+                server_time: row.get(1),
+                device_time: row.get(2),
+                actor: row.get(3),
+                device_id: row.get(4),
+                action: row.get(5),
+                case_id: row.get(6),
+                detail: row.get(7),
+                prev_hash: row.get(8),
+                hash: row.get(9),
+            })
+            .collect())
+    }
+
+    async fn audit_tip(&self) -> Result<(i64, String), StorageError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one("SELECT seq, hash FROM audit_head", &[])
+            .await
+            .map_err(unavailable)?;
+        Ok((row.get(0), row.get(1)))
+    }
+
+    async fn case_record(&self, case_id: &str) -> Result<Option<CaseRecord>, StorageError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(&format!("{CASE_COLUMNS} WHERE id = $1"), &[&case_id])
+            .await
+            .map_err(unavailable)?;
+        Ok(row.as_ref().map(case_from_row))
+    }
+
+    async fn case_chunks(
+        &self,
+        case_id: &str,
+        after_cursor: i64,
+        skip_device: Option<&str>,
+    ) -> Result<Vec<CaseChunk>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT cursor, bytes FROM case_chunks
+                 WHERE case_id = $1 AND cursor > $2
+                   AND ($3::TEXT IS NULL OR device_id IS DISTINCT FROM $3::TEXT)
+                 ORDER BY cursor",
+                &[&case_id, &after_cursor, &skip_device],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| CaseChunk {
+                cursor: row.get(0),
+                bytes: row.get(1),
+            })
+            .collect())
+    }
+
+    async fn write_case(&self, write: CaseWrite) -> Result<CaseWriteOutcome, StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        let current: Option<i64> = transaction
+            .query_opt(
+                "SELECT version FROM cases WHERE id = $1 FOR UPDATE",
+                &[&write.case_id],
+            )
+            .await
+            .map_err(unavailable)?
+            .map(|row| row.get(0));
+        if current != write.expected_version {
+            return Ok(CaseWriteOutcome::VersionConflict);
+        }
+        // Taking the cursor row's lock last keeps the time writes wait on each
+        // other short, and makes them commit in cursor order.
+        let cursor: i64 = transaction
+            .query_one(
+                "UPDATE case_cursor SET value = value + 1 RETURNING value",
+                &[],
+            )
+            .await
+            .map_err(unavailable)?
+            .get(0);
+        let now = now_rfc3339();
+        let shared = write.facts.shared_with_team();
+        if current.is_none() {
+            let inserted = transaction
+                .execute(
+                    "INSERT INTO cases (id, case_type, status, summary, team, assigned_to,
+                         shared_with_team, heads, version, cursor, chunk_count, stored_bytes,
+                         created_at, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, 0, 0, $10, $10)",
+                    &[
+                        &write.case_id,
+                        &write.facts.case_type,
+                        &write.status,
+                        &write.summary,
+                        &write.facts.team,
+                        &write.facts.assigned_to,
+                        &shared,
+                        &write.heads,
+                        &cursor,
+                        &now,
+                    ],
+                )
+                .await;
+            match inserted {
+                Ok(_) => {}
+                // Another node created the same case a moment ago.
+                Err(error) if is_unique_violation(&error) => {
+                    return Ok(CaseWriteOutcome::VersionConflict);
+                }
+                Err(error) => return Err(unavailable(error)),
+            }
+        } else {
+            transaction
+                .execute(
+                    "UPDATE cases SET case_type = $2, status = $3, summary = $4, team = $5,
+                         assigned_to = $6, shared_with_team = $7, heads = $8,
+                         version = version + 1, cursor = $9, updated_at = $10
+                     WHERE id = $1",
+                    &[
+                        &write.case_id,
+                        &write.facts.case_type,
+                        &write.status,
+                        &write.summary,
+                        &write.facts.team,
+                        &write.facts.assigned_to,
+                        &shared,
+                        &write.heads,
+                        &cursor,
+                        &now,
+                    ],
+                )
+                .await
+                .map_err(unavailable)?;
+        }
+        if write.compacts {
+            transaction
+                .execute(
+                    "DELETE FROM case_chunks WHERE case_id = $1",
+                    &[&write.case_id],
+                )
+                .await
+                .map_err(unavailable)?;
+        }
+        transaction
+            .execute(
+                "INSERT INTO case_chunks (case_id, cursor, device_id, bytes) VALUES ($1, $2, $3, $4)",
+                &[&write.case_id, &cursor, &write.device_id, &write.chunk],
+            )
+            .await
+            .map_err(unavailable)?;
+        let chunk_len = i64::try_from(write.chunk.len()).unwrap_or(i64::MAX);
+        transaction
+            .execute(
+                "UPDATE cases SET
+                     chunk_count = (SELECT count(*) FROM case_chunks WHERE case_id = $1),
+                     stored_bytes = CASE WHEN $2 THEN $3 ELSE stored_bytes + $3 END
+                 WHERE id = $1",
+                &[&write.case_id, &write.compacts, &chunk_len],
+            )
+            .await
+            .map_err(unavailable)?;
+        append_audit(&transaction, write.audit).await?;
+        transaction.commit().await.map_err(unavailable)?;
+        Ok(CaseWriteOutcome::Stored { cursor })
+    }
+
+    async fn cases_changed(
+        &self,
+        scope: &CaseScope,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<CaseRecord>, StorageError> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let client = self.client().await?;
+        let sql = format!(
+            "{CASE_COLUMNS} WHERE cursor > $1 AND {} ORDER BY cursor LIMIT $4",
+            scope_condition(scope, "$2::TEXT", "$3::TEXT")
+        );
+        let rows = client
+            .query(&sql, &[&since, &scope.assignee, &scope.team, &limit])
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(case_from_row).collect())
+    }
+}
+
+async fn store_tokens(
+    transaction: &Transaction<'_>,
+    device_id: &str,
+    tokens: &TokenDigests,
+) -> Result<(), StorageError> {
+    transaction
+        .execute(
+            "INSERT INTO access_tokens (digest, device_id, expires_at) VALUES ($1, $2, $3)",
+            &[&tokens.access, &device_id, &tokens.access_expires_at],
+        )
+        .await
+        .map_err(unavailable)?;
+    transaction
+        .execute(
+            "INSERT INTO refresh_tokens (digest, device_id, expires_at) VALUES ($1, $2, $3)",
+            &[&tokens.refresh, &device_id, &tokens.refresh_expires_at],
+        )
+        .await
+        .map_err(unavailable)?;
+    transaction
+        .execute(
+            "DELETE FROM access_tokens WHERE device_id = $1 AND expires_at < $2",
+            &[&device_id, &now_millis()],
+        )
+        .await
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+async fn spend_refresh_tokens(
+    transaction: &Transaction<'_>,
+    device_id: &str,
+) -> Result<(), StorageError> {
+    transaction
+        .execute(
+            "UPDATE refresh_tokens SET used_at = coalesce(used_at, $2) WHERE device_id = $1",
+            &[&device_id, &now_millis()],
+        )
+        .await
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+/// Chains `event` onto the log inside the caller's transaction. Locking the
+/// tip row serialises appends across every server node.
+async fn append_audit(
+    transaction: &Transaction<'_>,
+    event: AuditEvent,
+) -> Result<(), StorageError> {
+    let tip = transaction
+        .query_one("SELECT seq, hash FROM audit_head FOR UPDATE", &[])
+        .await
+        .map_err(unavailable)?;
+    let seq: i64 = tip.get(0);
+    let hash: String = tip.get(1);
+    let record = event.chained(seq + 1, now_rfc3339(), &hash);
+    transaction
+        .execute(
+            "INSERT INTO audit_events (seq, server_time, device_time, actor, device_id, action,
+                 case_id, detail, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            &[
+                &record.seq,
+                &record.server_time,
+                &record.device_time,
+                &record.actor,
+                &record.device_id,
+                &record.action,
+                &record.case_id,
+                &record.detail,
+                &record.prev_hash,
+                &record.hash,
+            ],
+        )
+        .await
+        .map_err(unavailable)?;
+    transaction
+        .execute(
+            "UPDATE audit_head SET seq = $1, hash = $2",
+            &[&record.seq, &record.hash],
+        )
+        .await
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+async fn read_device(
+    transaction: &Transaction<'_>,
+    id: &str,
+) -> Result<Option<Device>, StorageError> {
+    let row = transaction
+        .query_opt(&format!("{DEVICE_COLUMNS} WHERE d.id = $1"), &[&id])
+        .await
+        .map_err(unavailable)?;
+    Ok(row.as_ref().map(device_from_row))
+}
+
+fn device_from_row(row: &tokio_postgres::Row) -> Device {
+    Device {
+        id: row.get(0),
+        user: row.get(1),
+        hostname: row.get(2),
+        os: row.get(3),
+        app_version: row.get(4),
+        registered_at: row.get(5),
+        last_seen_at: row.get(6),
+        last_sync_at: row.get(7),
+        revoked_at: row.get(8),
+    }
+}
+
+fn case_from_row(row: &tokio_postgres::Row) -> CaseRecord {
+    CaseRecord {
+        case_id: row.get(0),
+        facts: CaseAccessFacts {
+            case_type: row.get(1),
+            team: row.get(2),
+            assigned_to: row.get(3),
+        },
+        status: row.get(4),
+        summary: row.get(5),
+        heads: row.get(6),
+        version: row.get(7),
+        cursor: row.get(8),
+        chunk_count: row.get(9),
+        updated_at: row.get(10),
     }
 }

@@ -5,10 +5,15 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension};
 
+use doorstep_core::access::{CaseAccessFacts, CaseScope};
+
 use super::{
-    Credentials, MigrationStep, NewUser, Storage, StorageError, Team, USER_COLUMNS, User,
-    check_name, now_rfc3339, pending_migrations,
+    CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials, DEVICE_COLUMNS,
+    Device, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team,
+    TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis, now_rfc3339,
+    pending_migrations, scope_condition,
 };
+use crate::audit::{AuditEvent, AuditRecord};
 
 /// The database file inside the server's data folder.
 pub const DATABASE_FILE_NAME: &str = "doorstep-server.sqlite3";
@@ -22,6 +27,10 @@ const MIGRATIONS: &[MigrationStep] = &[
     (
         "0002_accounts",
         include_str!("../../../../migrations/server-sqlite/0002_accounts.sql"),
+    ),
+    (
+        "0003_devices_cases_audit",
+        include_str!("../../../../migrations/server-sqlite/0003_devices_cases_audit.sql"),
     ),
 ];
 
@@ -246,6 +255,551 @@ impl Storage for SqliteStorage {
         })
         .await
     }
+
+    async fn open_session(
+        &self,
+        device: NewDevice,
+        tokens: TokenDigests,
+        audit: AuditEvent,
+    ) -> Result<Device, StorageError> {
+        self.run(move |connection| {
+            let transaction = connection.transaction().map_err(unavailable)?;
+            let now = now_rfc3339();
+            transaction
+                .execute(
+                    "INSERT INTO devices (id, user_id, hostname, os, app_version, registered_at, last_seen_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+                     ON CONFLICT (id) DO UPDATE SET hostname = excluded.hostname, os = excluded.os,
+                         app_version = excluded.app_version, last_seen_at = excluded.last_seen_at
+                     WHERE devices.user_id = excluded.user_id AND devices.revoked_at IS NULL",
+                    rusqlite::params![device.id, device.user_id, device.hostname, device.os, device.app_version, now],
+                )
+                .map_err(unavailable)?;
+            store_tokens(&transaction, &device.id, &tokens)?;
+            append_audit(&transaction, audit)?;
+            let stored = read_device(&transaction, &device.id)?
+                .ok_or_else(|| StorageError::NoSuchDevice(device.id.clone()))?;
+            transaction.commit().map_err(unavailable)?;
+            Ok(stored)
+        })
+        .await
+    }
+
+    async fn device(&self, id: &str) -> Result<Option<Device>, StorageError> {
+        let id = id.to_owned();
+        self.run(move |connection| read_device(connection, &id))
+            .await
+    }
+
+    async fn devices(&self) -> Result<Vec<Device>, StorageError> {
+        self.run(|connection| {
+            let mut statement = connection
+                .prepare(&format!("{DEVICE_COLUMNS} ORDER BY d.registered_at, d.id"))
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([], device_from_row)
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn token_holder(&self, access_digest: &str) -> Result<Option<TokenHolder>, StorageError> {
+        let digest = access_digest.to_owned();
+        self.run(move |connection| {
+            let found: Option<(String, i64)> = connection
+                .query_row(
+                    "SELECT device_id, expires_at FROM access_tokens WHERE digest = ?1",
+                    [digest],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .map_err(unavailable)?;
+            let Some((device_id, expires_at)) = found else {
+                return Ok(None);
+            };
+            let Some(device) = read_device(connection, &device_id)? else {
+                return Ok(None);
+            };
+            let user = connection
+                .query_row(
+                    &format!(
+                        "{USER_COLUMNS} WHERE u.id = (SELECT user_id FROM devices WHERE id = ?1)"
+                    ),
+                    [&device_id],
+                    |row| Ok(read_user(row)?.user),
+                )
+                .map_err(unavailable)?;
+            Ok(Some(TokenHolder {
+                user,
+                device,
+                expires_at,
+            }))
+        })
+        .await
+    }
+
+    async fn refresh_record(
+        &self,
+        refresh_digest: &str,
+    ) -> Result<Option<RefreshRecord>, StorageError> {
+        let digest = refresh_digest.to_owned();
+        self.run(move |connection| {
+            connection
+                .query_row(
+                    "SELECT device_id, expires_at, used_at IS NOT NULL FROM refresh_tokens WHERE digest = ?1",
+                    [digest],
+                    |row| {
+                        Ok(RefreshRecord {
+                            device_id: row.get(0)?,
+                            expires_at: row.get(1)?,
+                            used: row.get(2)?,
+                        })
+                    },
+                )
+                .optional()
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn rotate_tokens(
+        &self,
+        old_refresh_digest: &str,
+        device_id: &str,
+        tokens: TokenDigests,
+    ) -> Result<bool, StorageError> {
+        let old = old_refresh_digest.to_owned();
+        let device_id = device_id.to_owned();
+        self.run(move |connection| {
+            let transaction = connection.transaction().map_err(unavailable)?;
+            let spent = transaction
+                .execute(
+                    "UPDATE refresh_tokens SET used_at = ?2 WHERE digest = ?1 AND used_at IS NULL",
+                    rusqlite::params![old, now_millis()],
+                )
+                .map_err(unavailable)?;
+            if spent == 0 {
+                return Ok(false);
+            }
+            store_tokens(&transaction, &device_id, &tokens)?;
+            transaction
+                .execute(
+                    "UPDATE devices SET last_seen_at = ?2 WHERE id = ?1",
+                    rusqlite::params![device_id, now_rfc3339()],
+                )
+                .map_err(unavailable)?;
+            transaction.commit().map_err(unavailable)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn end_session(&self, device_id: &str, audit: AuditEvent) -> Result<(), StorageError> {
+        let device_id = device_id.to_owned();
+        self.run(move |connection| {
+            let transaction = connection.transaction().map_err(unavailable)?;
+            end_tokens(&transaction, &device_id)?;
+            append_audit(&transaction, audit)?;
+            transaction.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn revoke_device(
+        &self,
+        device_id: &str,
+        audit: AuditEvent,
+    ) -> Result<Device, StorageError> {
+        let device_id = device_id.to_owned();
+        self.run(move |connection| {
+            let transaction = connection.transaction().map_err(unavailable)?;
+            let changed = transaction
+                .execute(
+                    "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2), revoked_by = coalesce(revoked_by, ?3)
+                     WHERE id = ?1",
+                    rusqlite::params![device_id, now_rfc3339(), audit.actor],
+                )
+                .map_err(unavailable)?;
+            if changed == 0 {
+                return Err(StorageError::NoSuchDevice(device_id));
+            }
+            // Access tokens stay so the device's next contact is recognised
+            // and told to wipe; they no longer grant anything.
+            transaction
+                .execute(
+                    "UPDATE refresh_tokens SET used_at = coalesce(used_at, ?2) WHERE device_id = ?1",
+                    rusqlite::params![device_id, now_millis()],
+                )
+                .map_err(unavailable)?;
+            append_audit(&transaction, audit)?;
+            let device = read_device(&transaction, &device_id)?
+                .ok_or_else(|| StorageError::NoSuchDevice(device_id.clone()))?;
+            transaction.commit().map_err(unavailable)?;
+            Ok(device)
+        })
+        .await
+    }
+
+    async fn touch_device(&self, device_id: &str, synced: bool) -> Result<(), StorageError> {
+        let device_id = device_id.to_owned();
+        self.run(move |connection| {
+            let now = now_rfc3339();
+            connection
+                .execute(
+                    "UPDATE devices SET last_seen_at = ?2,
+                         last_sync_at = CASE WHEN ?3 THEN ?2 ELSE last_sync_at END
+                     WHERE id = ?1",
+                    rusqlite::params![device_id, now, synced],
+                )
+                .map_err(unavailable)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn record_audit(&self, events: Vec<AuditEvent>) -> Result<(), StorageError> {
+        self.run(move |connection| {
+            let transaction = connection.transaction().map_err(unavailable)?;
+            for event in events {
+                append_audit(&transaction, event)?;
+            }
+            transaction.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn audit_events(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StorageError> {
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(
+                    "SELECT seq, server_time, device_time, actor, device_id, action, case_id, detail,
+                            prev_hash, hash
+                     FROM audit_events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                )
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([after_seq, limit], |row| {
+                    Ok(AuditRecord {
+                        seq: row.get(0)?,
+                        server_time: row.get(1)?,
+                        device_time: row.get(2)?,
+                        actor: row.get(3)?,
+                        device_id: row.get(4)?,
+                        action: row.get(5)?,
+                        case_id: row.get(6)?,
+                        detail: row.get(7)?,
+                        prev_hash: row.get(8)?,
+                        hash: row.get(9)?,
+                    })
+                })
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn audit_tip(&self) -> Result<(i64, String), StorageError> {
+        self.run(|connection| {
+            connection
+                .query_row("SELECT seq, hash FROM audit_head", [], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn case_record(&self, case_id: &str) -> Result<Option<CaseRecord>, StorageError> {
+        let case_id = case_id.to_owned();
+        self.run(move |connection| {
+            connection
+                .query_row(
+                    &format!("{CASE_COLUMNS} WHERE id = ?1"),
+                    [case_id],
+                    case_from_row,
+                )
+                .optional()
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn case_chunks(
+        &self,
+        case_id: &str,
+        after_cursor: i64,
+        skip_device: Option<&str>,
+    ) -> Result<Vec<CaseChunk>, StorageError> {
+        let case_id = case_id.to_owned();
+        let skip_device = skip_device.map(str::to_owned);
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(
+                    "SELECT cursor, bytes FROM case_chunks
+                     WHERE case_id = ?1 AND cursor > ?2 AND (?3 IS NULL OR device_id IS NOT ?3)
+                     ORDER BY cursor",
+                )
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map(
+                    rusqlite::params![case_id, after_cursor, skip_device],
+                    |row| {
+                        Ok(CaseChunk {
+                            cursor: row.get(0)?,
+                            bytes: row.get(1)?,
+                        })
+                    },
+                )
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn write_case(&self, write: CaseWrite) -> Result<CaseWriteOutcome, StorageError> {
+        self.run(move |connection| {
+            let transaction = connection.transaction().map_err(unavailable)?;
+            let current: Option<i64> = transaction
+                .query_row("SELECT version FROM cases WHERE id = ?1", [&write.case_id], |row| {
+                    row.get(0)
+                })
+                .optional()
+                .map_err(unavailable)?;
+            if current != write.expected_version {
+                return Ok(CaseWriteOutcome::VersionConflict);
+            }
+            let cursor: i64 = transaction
+                .query_row(
+                    "UPDATE case_cursor SET value = value + 1 RETURNING value",
+                    [],
+                    |row| row.get(0),
+                )
+                .map_err(unavailable)?;
+            let now = now_rfc3339();
+            let chunk_len = i64::try_from(write.chunk.len()).unwrap_or(i64::MAX);
+            if current.is_none() {
+                transaction
+                    .execute(
+                        "INSERT INTO cases (id, case_type, status, summary, team, assigned_to,
+                             shared_with_team, heads, version, cursor, chunk_count, stored_bytes,
+                             created_at, updated_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, 0, 0, ?10, ?10)",
+                        rusqlite::params![
+                            write.case_id,
+                            write.facts.case_type,
+                            write.status,
+                            write.summary,
+                            write.facts.team,
+                            write.facts.assigned_to,
+                            write.facts.shared_with_team(),
+                            write.heads,
+                            cursor,
+                            now
+                        ],
+                    )
+                    .map_err(unavailable)?;
+            } else {
+                transaction
+                    .execute(
+                        "UPDATE cases SET case_type = ?2, status = ?3, summary = ?4, team = ?5,
+                             assigned_to = ?6, shared_with_team = ?7, heads = ?8,
+                             version = version + 1, cursor = ?9, updated_at = ?10
+                         WHERE id = ?1",
+                        rusqlite::params![
+                            write.case_id,
+                            write.facts.case_type,
+                            write.status,
+                            write.summary,
+                            write.facts.team,
+                            write.facts.assigned_to,
+                            write.facts.shared_with_team(),
+                            write.heads,
+                            cursor,
+                            now
+                        ],
+                    )
+                    .map_err(unavailable)?;
+            }
+            if write.compacts {
+                transaction
+                    .execute("DELETE FROM case_chunks WHERE case_id = ?1", [&write.case_id])
+                    .map_err(unavailable)?;
+            }
+            transaction
+                .execute(
+                    "INSERT INTO case_chunks (case_id, cursor, device_id, bytes) VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![write.case_id, cursor, write.device_id, write.chunk],
+                )
+                .map_err(unavailable)?;
+            transaction
+                .execute(
+                    "UPDATE cases SET
+                         chunk_count = (SELECT count(*) FROM case_chunks WHERE case_id = ?1),
+                         stored_bytes = CASE WHEN ?2 THEN ?3 ELSE stored_bytes + ?3 END
+                     WHERE id = ?1",
+                    rusqlite::params![write.case_id, write.compacts, chunk_len],
+                )
+                .map_err(unavailable)?;
+            append_audit(&transaction, write.audit)?;
+            transaction.commit().map_err(unavailable)?;
+            Ok(CaseWriteOutcome::Stored { cursor })
+        })
+        .await
+    }
+
+    async fn cases_changed(
+        &self,
+        scope: &CaseScope,
+        since: i64,
+        limit: i64,
+    ) -> Result<Vec<CaseRecord>, StorageError> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let scope = scope.clone();
+        self.run(move |connection| {
+            let sql = format!(
+                "{CASE_COLUMNS} WHERE cursor > ?1 AND {} ORDER BY cursor LIMIT ?4",
+                scope_condition(&scope, "?2", "?3")
+            );
+            let mut statement = connection.prepare(&sql).map_err(unavailable)?;
+            let rows = statement
+                .query_map(
+                    rusqlite::params![since, scope.assignee, scope.team, limit],
+                    case_from_row,
+                )
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+}
+
+fn store_tokens(
+    connection: &Connection,
+    device_id: &str,
+    tokens: &TokenDigests,
+) -> Result<(), StorageError> {
+    connection
+        .execute(
+            "INSERT INTO access_tokens (digest, device_id, expires_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![tokens.access, device_id, tokens.access_expires_at],
+        )
+        .map_err(unavailable)?;
+    connection
+        .execute(
+            "INSERT INTO refresh_tokens (digest, device_id, expires_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![tokens.refresh, device_id, tokens.refresh_expires_at],
+        )
+        .map_err(unavailable)?;
+    // Expired access tokens of this device are no use to anyone.
+    connection
+        .execute(
+            "DELETE FROM access_tokens WHERE device_id = ?1 AND expires_at < ?2",
+            rusqlite::params![device_id, now_millis()],
+        )
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+fn end_tokens(connection: &Connection, device_id: &str) -> Result<(), StorageError> {
+    connection
+        .execute(
+            "DELETE FROM access_tokens WHERE device_id = ?1",
+            [device_id],
+        )
+        .map_err(unavailable)?;
+    connection
+        .execute(
+            "UPDATE refresh_tokens SET used_at = coalesce(used_at, ?2) WHERE device_id = ?1",
+            rusqlite::params![device_id, now_millis()],
+        )
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+/// Chains `event` onto the log inside the caller's transaction.
+fn append_audit(connection: &Connection, event: AuditEvent) -> Result<(), StorageError> {
+    let (seq, hash): (i64, String) = connection
+        .query_row("SELECT seq, hash FROM audit_head", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .map_err(unavailable)?;
+    let record = event.chained(seq + 1, now_rfc3339(), &hash);
+    connection
+        .execute(
+            "INSERT INTO audit_events (seq, server_time, device_time, actor, device_id, action,
+                 case_id, detail, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            rusqlite::params![
+                record.seq,
+                record.server_time,
+                record.device_time,
+                record.actor,
+                record.device_id,
+                record.action,
+                record.case_id,
+                record.detail,
+                record.prev_hash,
+                record.hash
+            ],
+        )
+        .map_err(unavailable)?;
+    connection
+        .execute(
+            "UPDATE audit_head SET seq = ?1, hash = ?2",
+            rusqlite::params![record.seq, record.hash],
+        )
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+fn read_device(connection: &Connection, id: &str) -> Result<Option<Device>, StorageError> {
+    connection
+        .query_row(
+            &format!("{DEVICE_COLUMNS} WHERE d.id = ?1"),
+            [id],
+            device_from_row,
+        )
+        .optional()
+        .map_err(unavailable)
+}
+
+fn device_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
+    Ok(Device {
+        id: row.get(0)?,
+        user: row.get(1)?,
+        hostname: row.get(2)?,
+        os: row.get(3)?,
+        app_version: row.get(4)?,
+        registered_at: row.get(5)?,
+        last_seen_at: row.get(6)?,
+        last_sync_at: row.get(7)?,
+        revoked_at: row.get(8)?,
+    })
+}
+
+fn case_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<CaseRecord> {
+    Ok(CaseRecord {
+        case_id: row.get(0)?,
+        facts: CaseAccessFacts {
+            case_type: row.get(1)?,
+            team: row.get(2)?,
+            assigned_to: row.get(3)?,
+        },
+        status: row.get(4)?,
+        summary: row.get(5)?,
+        heads: row.get(6)?,
+        version: row.get(7)?,
+        cursor: row.get(8)?,
+        chunk_count: row.get(9)?,
+        updated_at: row.get(10)?,
+    })
 }
 
 fn read_user(row: &rusqlite::Row<'_>) -> rusqlite::Result<Credentials> {

@@ -1,0 +1,540 @@
+//! Cases on the server: taking in devices' changes, checking access on each
+//! case, storing them as change chunks, and handing out what changed since a
+//! device's cursor.
+//!
+//! Writes use optimistic concurrency: read the case, merge off the async
+//! runtime, and store only if nobody wrote in between; otherwise read again.
+//! That needs no lock outside the database, so any number of server nodes
+//! can share one PostgreSQL database.
+
+use automerge::{ActorId, AutoCommit, ChangeHash, ROOT, ReadDoc};
+use axum::http::StatusCode;
+use doorstep_core::access::{CaseAccessFacts, Reader};
+use doorstep_core::case::CaseDocument;
+use doorstep_protocol::error::codes;
+use doorstep_protocol::sync::{
+    CaseAck, CaseChanges, CaseList, CaseRejection, CaseSummary, MAX_CASES_PER_RESPONSE,
+    MAX_MESSAGE_BYTES, PushedChanges, SyncRequest, SyncResponse,
+};
+use doorstep_protocol::{Bytes, PROTOCOL_VERSION};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::api::ApiFailure;
+use crate::audit::AuditEvent;
+use crate::http::AppState;
+use crate::sessions::Caller;
+use crate::storage::{CaseRecord, CaseWrite, CaseWriteOutcome, Storage, now_rfc3339, split_heads};
+
+/// A case's chunks are folded into one snapshot when there are this many.
+pub const COMPACT_AFTER_CHUNKS: i64 = 32;
+/// The largest a case document may grow on the server.
+pub const MAX_CASE_BYTES: usize = 16 * 1024 * 1024;
+/// Attempts at a write that keeps meeting concurrent writes to the same case.
+const WRITE_ATTEMPTS: usize = 8;
+
+fn server_actor() -> ActorId {
+    // The server never authors changes; it only loads and merges them.
+    ActorId::from(b"doorstep-server".as_slice())
+}
+
+/// A case id as devices make them: 1–40 letters, digits, `-` or `_`.
+pub fn check_case_id(case_id: &str) -> Result<(), ApiFailure> {
+    let ok = !case_id.is_empty()
+        && case_id.len() <= 40
+        && case_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiFailure::bad_request(format!(
+            "\"{}\" is not a case id: use 1 to 40 letters, digits, '-' or '_'.",
+            case_id.chars().take(60).collect::<String>()
+        )))
+    }
+}
+
+/// Refuses malformed automerge bytes before anything is read or stored.
+pub(crate) fn check_change_bytes(push: &PushedChanges) -> Result<(), ApiFailure> {
+    if push.changes.0.is_empty() {
+        return Err(ApiFailure::bad_request(format!(
+            "The changes for case {} are empty. Leave the case out of `push` when it has no changes.",
+            push.case_id
+        )));
+    }
+    AutoCommit::new()
+        .load_incremental(&push.changes.0)
+        .map(|_| ())
+        .map_err(|error| {
+            ApiFailure::bad_request(format!(
+                "The changes for case {} are not valid automerge data ({error}). Nothing was stored; send them again from the device's own document.",
+                push.case_id
+            ))
+        })
+}
+
+fn hex_heads(heads: &[ChangeHash]) -> Vec<String> {
+    heads.iter().map(|head| head.to_string()).collect()
+}
+
+/// What merging a push produced, before access is checked.
+pub(crate) struct Merged {
+    after: CaseAccessFacts,
+    status: String,
+    summary: String,
+    pub(crate) heads: Vec<String>,
+    /// None when the push held nothing the server lacked.
+    chunk: Option<(Vec<u8>, bool)>,
+}
+
+#[derive(Debug)]
+pub(crate) enum MergeRefusal {
+    NotACase(String),
+    MissingDependencies,
+    TooLarge,
+}
+
+impl MergeRefusal {
+    pub(crate) fn rejection(self, case_id: &str) -> CaseRejection {
+        let (code, message) = match self {
+            MergeRefusal::NotACase(why) => (
+                "not_a_case",
+                format!("These changes do not make a valid case document ({why}). Nothing was stored."),
+            ),
+            MergeRefusal::MissingDependencies => (
+                "missing_dependencies",
+                "The server lacks earlier changes these build on. Send the whole document for this case.".to_owned(),
+            ),
+            MergeRefusal::TooLarge => (
+                "case_too_large",
+                format!(
+                    "The case would be larger than the server's limit of {} MiB. Move large files to attachments.",
+                    MAX_CASE_BYTES / (1024 * 1024)
+                ),
+            ),
+        };
+        CaseRejection {
+            case_id: case_id.to_owned(),
+            code: code.to_owned(),
+            message,
+        }
+    }
+}
+
+/// Loads the stored chunks, applies the push, and reads the facts access needs.
+pub(crate) fn merge(
+    case_id: &str,
+    stored: &[Vec<u8>],
+    chunk_count: i64,
+    pushed: &[u8],
+) -> Result<Merged, MergeRefusal> {
+    let existing: Vec<u8> = stored.concat();
+    let (mut document, old_heads) = if existing.is_empty() {
+        let document = CaseDocument::load(pushed, server_actor())
+            .map_err(|error| MergeRefusal::NotACase(error.to_string()))?;
+        (document, Vec::new())
+    } else {
+        let mut document = CaseDocument::load(&existing, server_actor())
+            .map_err(|error| MergeRefusal::NotACase(error.to_string()))?;
+        let old_heads = document.heads();
+        document
+            .apply_bytes(pushed)
+            .map_err(|error| MergeRefusal::NotACase(error.to_string()))?;
+        (document, old_heads)
+    };
+    let automerge = document.automerge_mut();
+    if !automerge.get_missing_deps(&[]).is_empty() {
+        return Err(MergeRefusal::MissingDependencies);
+    }
+    let ids = automerge
+        .get_all(ROOT, "case_id")
+        .map_err(|error| MergeRefusal::NotACase(error.to_string()))?;
+    if ids.len() != 1 || document.id() != case_id {
+        return Err(MergeRefusal::NotACase(format!(
+            "it is not the document of case {case_id}"
+        )));
+    }
+    let projection = document.projection();
+    let after = CaseAccessFacts {
+        case_type: projection.case_type.clone(),
+        team: projection.team.clone(),
+        assigned_to: projection.assigned_to.clone(),
+    };
+    let new_heads = document.heads();
+    let chunk = if existing.is_empty() {
+        Some((document.save(), true))
+    } else {
+        if old_heads == new_heads {
+            None
+        } else if chunk_count + 1 >= COMPACT_AFTER_CHUNKS {
+            Some((document.save(), true))
+        } else {
+            Some((document.automerge_mut().save_after(&old_heads), false))
+        }
+    };
+    if let Some((bytes, compacts)) = &chunk {
+        let total = if *compacts {
+            bytes.len()
+        } else {
+            existing.len() + bytes.len()
+        };
+        if total > MAX_CASE_BYTES {
+            return Err(MergeRefusal::TooLarge);
+        }
+    }
+    Ok(Merged {
+        after,
+        status: projection.status.as_str().to_owned(),
+        summary: projection.summary,
+        heads: hex_heads(&new_heads),
+        chunk,
+    })
+}
+
+enum PushOutcome {
+    Acknowledged(CaseAck),
+    Rejected(CaseRejection),
+}
+
+async fn push_one<S: Storage>(
+    state: &AppState<S>,
+    caller: &Caller,
+    reader: &Reader,
+    push: PushedChanges,
+    device_time: Option<String>,
+) -> Result<PushOutcome, ApiFailure> {
+    for _ in 0..WRITE_ATTEMPTS {
+        let record = state.storage.case_record(&push.case_id).await?;
+        if let Some(record) = &record
+            && !reader.may_see(&record.facts)
+        {
+            return Ok(PushOutcome::Rejected(CaseRejection {
+                case_id: push.case_id.clone(),
+                code: "not_your_case".into(),
+                message: doorstep_core::access::WriteRefusal::NotYourCase.to_string(),
+            }));
+        }
+        let stored: Vec<Vec<u8>> = match &record {
+            Some(_) => state
+                .storage
+                .case_chunks(&push.case_id, 0, None)
+                .await?
+                .into_iter()
+                .map(|chunk| chunk.bytes)
+                .collect(),
+            None => Vec::new(),
+        };
+        let chunk_count = record.as_ref().map_or(0, |record| record.chunk_count);
+        let case_id = push.case_id.clone();
+        let pushed = push.changes.0.clone();
+        let merged =
+            tokio::task::spawn_blocking(move || merge(&case_id, &stored, chunk_count, &pushed))
+                .await
+                .map_err(|error| {
+                    ApiFailure::bad_request(format!("The changes could not be read: {error}"))
+                })?;
+        let merged = match merged {
+            Ok(merged) => merged,
+            Err(refusal) => return Ok(PushOutcome::Rejected(refusal.rejection(&push.case_id))),
+        };
+        let before = record.as_ref().map(|record| &record.facts);
+        if let Err(refusal) = reader.may_change(before, &merged.after) {
+            state
+                .storage
+                .record_audit(vec![
+                    AuditEvent::new("change_refused")
+                        .by(caller.user.name.clone())
+                        .device(caller.device.id.clone(), device_time.clone())
+                        .case(push.case_id.clone())
+                        .detail(json!({ "reason": refusal.code() })),
+                ])
+                .await?;
+            return Ok(PushOutcome::Rejected(CaseRejection {
+                case_id: push.case_id.clone(),
+                code: refusal.code().into(),
+                message: refusal.to_string(),
+            }));
+        }
+        let Some((chunk, compacts)) = merged.chunk else {
+            return Ok(PushOutcome::Acknowledged(CaseAck {
+                case_id: push.case_id.clone(),
+                heads: merged.heads,
+            }));
+        };
+        let outcome = state
+            .storage
+            .write_case(CaseWrite {
+                case_id: push.case_id.clone(),
+                expected_version: record.as_ref().map(|record| record.version),
+                facts: merged.after.clone(),
+                status: merged.status,
+                summary: merged.summary,
+                heads: merged.heads.join(","),
+                chunk,
+                compacts,
+                device_id: Some(caller.device.id.clone()),
+                audit: AuditEvent::new(if record.is_some() {
+                    "case_changed"
+                } else {
+                    "case_created"
+                })
+                .by(caller.user.name.clone())
+                .device(caller.device.id.clone(), device_time.clone())
+                .case(push.case_id.clone())
+                .detail(json!({
+                    "team": merged.after.team,
+                    "assigned_to": merged.after.assigned_to,
+                    "compacted": compacts,
+                })),
+            })
+            .await?;
+        match outcome {
+            CaseWriteOutcome::Stored { .. } => {
+                return Ok(PushOutcome::Acknowledged(CaseAck {
+                    case_id: push.case_id.clone(),
+                    heads: merged.heads,
+                }));
+            }
+            CaseWriteOutcome::VersionConflict => continue,
+        }
+    }
+    Err(ApiFailure::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        codes::UNAVAILABLE,
+        format!(
+            "Case {} is being changed by many devices at once. Your changes are safe on your device; sync again shortly.",
+            push.case_id
+        ),
+    ))
+}
+
+/// `POST /v1/sync`: stores the device's changes, then sends what changed since its cursor.
+pub async fn sync<S: Storage>(
+    state: &AppState<S>,
+    caller: &Caller,
+    request: SyncRequest,
+) -> Result<SyncResponse, ApiFailure> {
+    if request.protocol != PROTOCOL_VERSION {
+        return Err(ApiFailure::new(
+            StatusCode::BAD_REQUEST,
+            codes::UNSUPPORTED_PROTOCOL,
+            format!(
+                "This server speaks sync protocol {PROTOCOL_VERSION}, and the device sent {}. Update Doorstep on this device.",
+                request.protocol
+            ),
+        ));
+    }
+    if request.since < 0 {
+        return Err(ApiFailure::bad_request(
+            "`since` must be 0 or a cursor the server sent.",
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for push in &request.push {
+        check_case_id(&push.case_id)?;
+        if !seen.insert(push.case_id.as_str()) {
+            return Err(ApiFailure::bad_request(format!(
+                "Case {} appears twice in `push`. Send each case's changes once.",
+                push.case_id
+            )));
+        }
+    }
+    for case_id in &request.full {
+        check_case_id(case_id)?;
+    }
+    // Every push is checked before any is stored, so bad input stores nothing.
+    let pushes = request.push;
+    let pushes = tokio::task::spawn_blocking(move || {
+        pushes
+            .iter()
+            .try_for_each(check_change_bytes)
+            .map(|()| pushes)
+    })
+    .await
+    .map_err(|error| {
+        ApiFailure::bad_request(format!("The changes could not be read: {error}"))
+    })??;
+
+    state.metrics.record_sync_bytes(
+        crate::metrics::Direction::Received,
+        pushes.iter().map(|push| push.changes.0.len()).sum(),
+    );
+    let reader = caller.reader();
+    let mut response = SyncResponse {
+        cursor: request.since,
+        server_time: now_rfc3339(),
+        ..SyncResponse::default()
+    };
+    for push in pushes {
+        match push_one(state, caller, &reader, push, request.device_time.clone()).await? {
+            PushOutcome::Acknowledged(ack) => response.acknowledged.push(ack),
+            PushOutcome::Rejected(rejection) => response.rejected.push(rejection),
+        }
+    }
+
+    let mut budget = MAX_MESSAGE_BYTES / 2;
+    let mut reads = Vec::new();
+    for case_id in &request.full {
+        match state.storage.case_record(case_id).await? {
+            Some(record) if reader.may_see(&record.facts) => {
+                let chunks = state.storage.case_chunks(case_id, 0, None).await?;
+                budget = budget.saturating_sub(chunks.iter().map(|c| c.bytes.len()).sum());
+                reads.push(case_id.clone());
+                response.cases.push(CaseChanges {
+                    case_id: case_id.clone(),
+                    cursor: record.cursor,
+                    chunks: chunks.into_iter().map(|chunk| Bytes(chunk.bytes)).collect(),
+                });
+            }
+            _ => response.rejected.push(CaseRejection {
+                case_id: case_id.clone(),
+                code: "not_your_case".into(),
+                message: "This case is not assigned to you or shared with your team, so it cannot be on this device.".into(),
+            }),
+        }
+    }
+    let limit = i64::try_from(MAX_CASES_PER_RESPONSE).unwrap_or(i64::MAX);
+    let changed = state
+        .storage
+        .cases_changed(&reader.scope(), request.since, limit + 1)
+        .await?;
+    for (index, record) in changed.iter().enumerate() {
+        if index >= MAX_CASES_PER_RESPONSE || budget == 0 {
+            response.more = true;
+            break;
+        }
+        let chunks = state
+            .storage
+            .case_chunks(&record.case_id, request.since, Some(&caller.device.id))
+            .await?;
+        let size: usize = chunks.iter().map(|c| c.bytes.len()).sum();
+        if size > budget && index > 0 {
+            response.more = true;
+            break;
+        }
+        budget = budget.saturating_sub(size);
+        response.cursor = record.cursor;
+        if chunks.is_empty() {
+            continue;
+        }
+        reads.push(record.case_id.clone());
+        response.cases.push(CaseChanges {
+            case_id: record.case_id.clone(),
+            cursor: record.cursor,
+            chunks: chunks.into_iter().map(|chunk| Bytes(chunk.bytes)).collect(),
+        });
+    }
+
+    let mut events: Vec<AuditEvent> = reads
+        .into_iter()
+        .map(|case_id| {
+            AuditEvent::new("case_downloaded")
+                .by(caller.user.name.clone())
+                .device(caller.device.id.clone(), request.device_time.clone())
+                .case(case_id)
+        })
+        .collect();
+    events.push(
+        AuditEvent::new("synced")
+            .by(caller.user.name.clone())
+            .device(caller.device.id.clone(), request.device_time.clone())
+            .detail(json!({
+                "acknowledged": response.acknowledged.len(),
+                "rejected": response.rejected.len(),
+                "downloaded": response.cases.len(),
+                "cursor": response.cursor,
+            })),
+    );
+    state.storage.record_audit(events).await?;
+    state.storage.touch_device(&caller.device.id, true).await?;
+    state.metrics.record_sync_bytes(
+        crate::metrics::Direction::Sent,
+        response
+            .cases
+            .iter()
+            .flat_map(|case| case.chunks.iter())
+            .map(|chunk| chunk.0.len())
+            .sum(),
+    );
+    Ok(response)
+}
+
+fn summary(record: CaseRecord) -> CaseSummary {
+    CaseSummary {
+        case_id: record.case_id,
+        case_type: record.facts.case_type,
+        status: record.status,
+        summary: record.summary,
+        team: record.facts.team,
+        assigned_to: record.facts.assigned_to,
+        cursor: record.cursor,
+        updated_at: record.updated_at,
+    }
+}
+
+/// `GET /v1/cases`: the cases this caller may see, without their content.
+pub async fn list<S: Storage>(
+    state: &AppState<S>,
+    caller: &Caller,
+    after: i64,
+    limit: i64,
+) -> Result<CaseList, ApiFailure> {
+    let limit = limit.clamp(1, 1000);
+    let records = state
+        .storage
+        .cases_changed(&caller.reader().scope(), after.max(0), limit)
+        .await?;
+    state
+        .storage
+        .record_audit(vec![
+            AuditEvent::new("cases_listed")
+                .by(caller.user.name.clone())
+                .device(caller.device.id.clone(), None)
+                .detail(json!({ "count": records.len() })),
+        ])
+        .await?;
+    Ok(CaseList {
+        cases: records.into_iter().map(summary).collect(),
+    })
+}
+
+/// `GET /v1/cases/{id}`: one whole case document.
+#[derive(Debug, Serialize)]
+pub struct CaseDocumentResponse {
+    pub case_id: String,
+    pub cursor: i64,
+    pub heads: Vec<String>,
+    /// The document: load it with automerge.
+    pub document: Bytes,
+}
+
+pub async fn read<S: Storage>(
+    state: &AppState<S>,
+    caller: &Caller,
+    case_id: &str,
+) -> Result<CaseDocumentResponse, ApiFailure> {
+    check_case_id(case_id).map_err(|_| ApiFailure::case_not_found(case_id))?;
+    let record = state
+        .storage
+        .case_record(case_id)
+        .await?
+        .filter(|record| caller.reader().may_see(&record.facts))
+        .ok_or_else(|| ApiFailure::case_not_found(case_id))?;
+    let chunks = state.storage.case_chunks(case_id, 0, None).await?;
+    state
+        .storage
+        .record_audit(vec![
+            AuditEvent::new("case_viewed")
+                .by(caller.user.name.clone())
+                .device(caller.device.id.clone(), None)
+                .case(case_id),
+        ])
+        .await?;
+    Ok(CaseDocumentResponse {
+        case_id: record.case_id,
+        cursor: record.cursor,
+        heads: split_heads(&record.heads),
+        document: Bytes(chunks.into_iter().flat_map(|chunk| chunk.bytes).collect()),
+    })
+}

@@ -1,0 +1,48 @@
+//! Every decoder that reads bytes from outside the server, each as one
+//! function of bytes, so the fuzz targets (`fuzz/`) and the regression
+//! replay test exercise exactly what the HTTP handlers run.
+
+use doorstep_protocol::session::{RefreshRequest, SignInRequest};
+use doorstep_protocol::sync::{PushedChanges, SyncRequest};
+
+use crate::config::ConfigFile;
+
+/// A `POST /v1/sync` body.
+pub fn sync_request(body: &[u8]) -> Result<SyncRequest, String> {
+    serde_json::from_slice(body).map_err(|error| error.to_string())
+}
+
+/// A `POST /v1/session` body.
+pub fn sign_in_request(body: &[u8]) -> Result<SignInRequest, String> {
+    serde_json::from_slice(body).map_err(|error| error.to_string())
+}
+
+/// A `POST /v1/session/refresh` body.
+pub fn refresh_request(body: &[u8]) -> Result<RefreshRequest, String> {
+    serde_json::from_slice(body).map_err(|error| error.to_string())
+}
+
+/// Pushed automerge bytes, checked and merged onto a stored case as the sync
+/// handler does. `stored` is empty for a case new to the server.
+pub fn pushed_changes(case_id: &str, stored: &[u8], pushed: &[u8]) -> Result<Vec<String>, String> {
+    let push = PushedChanges {
+        case_id: case_id.to_owned(),
+        changes: doorstep_protocol::Bytes(pushed.to_vec()),
+    };
+    crate::cases::check_case_id(case_id).map_err(|failure| failure.body.message)?;
+    crate::cases::check_change_bytes(&push).map_err(|failure| failure.body.message)?;
+    let chunks: Vec<Vec<u8>> = if stored.is_empty() {
+        Vec::new()
+    } else {
+        vec![stored.to_vec()]
+    };
+    crate::cases::merge(case_id, &chunks, 1, pushed)
+        .map(|merged| merged.heads)
+        .map_err(|refusal| refusal.rejection(case_id).message)
+}
+
+/// The server's TOML config file.
+pub fn config_file(text: &[u8]) -> Result<ConfigFile, String> {
+    let text = std::str::from_utf8(text).map_err(|error| error.to_string())?;
+    toml::from_str(text).map_err(|error| error.to_string())
+}

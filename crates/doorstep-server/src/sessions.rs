@@ -1,0 +1,363 @@
+//! Signing in, refreshing, signing out, and knowing who is calling.
+//!
+//! Every request after sign-in carries an access token. The token names a
+//! device and, through it, a user; both are looked up in the database on
+//! every request, so a revoked device or a disabled account stops at once on
+//! every server node.
+
+use std::net::IpAddr;
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use doorstep_core::access::Reader;
+use doorstep_protocol::error::codes;
+use doorstep_protocol::session::{RefreshRequest, SessionTokens, SignInRequest};
+use serde_json::json;
+
+use crate::accounts::{PasswordDigest, ThrottleDecision, decoy_digest};
+use crate::api::ApiFailure;
+use crate::audit::AuditEvent;
+use crate::http::AppState;
+use crate::storage::{Device, NewDevice, Storage, User, now_millis, now_rfc3339};
+use crate::tokens::{self, IssuedTokens};
+
+/// The longest a device description field may be.
+const MAXIMUM_DESCRIPTION_CHARACTERS: usize = 200;
+
+fn sign_in_failed() -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::UNAUTHORIZED,
+        codes::SIGN_IN_FAILED,
+        "The user name or password is not right. Check them and try again; after several failed tries, sign-in pauses for a while.",
+    )
+}
+
+fn session_ended() -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::UNAUTHORIZED,
+        codes::SESSION_ENDED,
+        "Your session has ended. Sign in again; your unsynced work stays on this device.",
+    )
+}
+
+fn account_disabled() -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::FORBIDDEN,
+        codes::ACCOUNT_DISABLED,
+        "Your account is disabled. Contact your council's IT team; your unsynced work stays on this device.",
+    )
+}
+
+fn tokens_for(
+    user: &User,
+    device: &Device,
+    issued: IssuedTokens,
+    state_tokens: crate::tokens::TokenLifetimes,
+) -> SessionTokens {
+    SessionTokens {
+        device_id: device.id.clone(),
+        user: user.name.clone(),
+        role: user.role.as_str().to_owned(),
+        team: user.team.clone(),
+        access_token: issued.access,
+        access_expires_in: state_tokens.access_secs,
+        refresh_token: issued.refresh,
+        refresh_expires_in: state_tokens.refresh_secs,
+        server_time: now_rfc3339(),
+    }
+}
+
+fn check_description(label: &str, value: &str) -> Result<String, ApiFailure> {
+    let value = value.trim();
+    if value.is_empty()
+        || value.chars().count() > MAXIMUM_DESCRIPTION_CHARACTERS
+        || value.chars().any(char::is_control)
+    {
+        return Err(ApiFailure::bad_request(format!(
+            "The device's {label} must be 1 to {MAXIMUM_DESCRIPTION_CHARACTERS} characters without control characters."
+        )));
+    }
+    Ok(value.to_owned())
+}
+
+fn token_failure(error: tokens::TokenError) -> ApiFailure {
+    tracing::error!(%error, "could not issue tokens");
+    ApiFailure::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        codes::UNAVAILABLE,
+        "The server could not start a session just now. Try again in a minute.",
+    )
+}
+
+/// `POST /v1/session`: checks the password, registers the device, issues tokens.
+pub async fn sign_in<S: Storage>(
+    state: &AppState<S>,
+    address: IpAddr,
+    request: SignInRequest,
+) -> Result<SessionTokens, ApiFailure> {
+    let hostname = check_description("hostname", &request.device.hostname)?;
+    let os = check_description("operating system", &request.device.os)?;
+    let app_version = check_description("app version", &request.device.app_version)?;
+    let account = request.user.trim().to_lowercase();
+    let now = now_millis();
+    let decision = state
+        .throttle
+        .lock()
+        .map(|throttle| throttle.check(&account, address, now))
+        .unwrap_or(ThrottleDecision::Allowed);
+    if let ThrottleDecision::Locked { retry_after_secs } = decision {
+        state
+            .storage
+            .record_audit(vec![
+                AuditEvent::new("sign_in_refused_locked")
+                    .by(account.clone())
+                    .detail(json!({ "address": address.to_string() })),
+            ])
+            .await?;
+        let mut failure = ApiFailure::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            codes::SIGN_IN_LOCKED,
+            format!(
+                "Too many failed sign-ins. Wait {} minutes and try again, or ask IT to check your account.",
+                retry_after_secs.div_ceil(60)
+            ),
+        );
+        failure.retry_after_secs = Some(retry_after_secs);
+        return Err(failure);
+    }
+
+    let credentials = state.storage.credentials(&account).await?;
+    let password = request.password.clone();
+    let digest: PasswordDigest = credentials
+        .as_ref()
+        .map(|credentials| credentials.digest.clone())
+        .unwrap_or_else(|| decoy_digest().clone());
+    // Verifying is deliberately slow; an unknown account costs the same time.
+    let verified = tokio::task::spawn_blocking(move || digest.verify(password.expose()))
+        .await
+        .unwrap_or(false);
+    let Some(credentials) = credentials.filter(|_| verified) else {
+        if let Ok(mut throttle) = state.throttle.lock() {
+            throttle.record_failure(&account, address, now);
+        }
+        state
+            .storage
+            .record_audit(vec![
+                AuditEvent::new("sign_in_failed")
+                    .by(account.clone())
+                    .detail(json!({ "address": address.to_string() })),
+            ])
+            .await?;
+        return Err(sign_in_failed());
+    };
+    let user = credentials.user;
+    if user.disabled {
+        state
+            .storage
+            .record_audit(vec![
+                AuditEvent::new("sign_in_refused_disabled").by(user.name.clone()),
+            ])
+            .await?;
+        return Err(account_disabled());
+    }
+    if let Ok(mut throttle) = state.throttle.lock() {
+        throttle.record_success(&account);
+    }
+
+    let device_id = match request.device.id.as_deref().map(str::trim) {
+        Some(id) if !id.is_empty() => match state.storage.device(id).await? {
+            Some(device) if device.revoked_at.is_some() => {
+                state
+                    .storage
+                    .record_audit(vec![
+                        AuditEvent::new("device_told_to_wipe")
+                            .by(user.name.clone())
+                            .device(device.id.clone(), request.device_time.clone()),
+                    ])
+                    .await?;
+                return Err(ApiFailure::device_revoked());
+            }
+            // The same laptop, signed in by someone else: a registration of its own.
+            Some(device) if !device.user.eq_ignore_ascii_case(&user.name) => {
+                tokens::new_device_id().map_err(token_failure)?
+            }
+            Some(device) => device.id,
+            None => tokens::new_device_id().map_err(token_failure)?,
+        },
+        _ => tokens::new_device_id().map_err(token_failure)?,
+    };
+    let issued = tokens::issue(state.tokens, now).map_err(token_failure)?;
+    let audit = AuditEvent::new("signed_in")
+        .by(user.name.clone())
+        .device(device_id.clone(), request.device_time.clone())
+        .detail(json!({
+            "address": address.to_string(),
+            "hostname": hostname,
+            "os": os,
+            "app_version": app_version,
+        }));
+    let device = state
+        .storage
+        .open_session(
+            NewDevice {
+                id: device_id,
+                user_id: user.id,
+                hostname,
+                os,
+                app_version,
+            },
+            issued.digests.clone(),
+            audit,
+        )
+        .await?;
+    Ok(tokens_for(&user, &device, issued, state.tokens))
+}
+
+/// `POST /v1/session/refresh`: a new pair for an unused refresh token. A used
+/// one means a copy exists somewhere else, so the device's session ends.
+pub async fn refresh<S: Storage>(
+    state: &AppState<S>,
+    request: RefreshRequest,
+) -> Result<SessionTokens, ApiFailure> {
+    let old_digest = tokens::digest(request.refresh_token.expose());
+    let Some(record) = state.storage.refresh_record(&old_digest).await? else {
+        return Err(session_ended());
+    };
+    let Some(device) = state.storage.device(&record.device_id).await? else {
+        return Err(session_ended());
+    };
+    if device.revoked_at.is_some() {
+        state
+            .storage
+            .record_audit(vec![
+                AuditEvent::new("device_told_to_wipe")
+                    .by(device.user.clone())
+                    .device(device.id.clone(), request.device_time.clone()),
+            ])
+            .await?;
+        return Err(ApiFailure::device_revoked());
+    }
+    let reuse = |device: Device| async move {
+        state
+            .storage
+            .end_session(
+                &device.id,
+                AuditEvent::new("refresh_token_reused")
+                    .by(device.user.clone())
+                    .device(device.id.clone(), request.device_time.clone())
+                    .detail(json!({ "outcome": "session ended; sign in again" })),
+            )
+            .await?;
+        Err(session_ended())
+    };
+    if record.used {
+        return reuse(device).await;
+    }
+    let now = now_millis();
+    if record.expires_at <= now {
+        return Err(session_ended());
+    }
+    let Some(credentials) = state.storage.credentials(&device.user).await? else {
+        return Err(session_ended());
+    };
+    if credentials.user.disabled {
+        return Err(account_disabled());
+    }
+    let issued = tokens::issue(state.tokens, now).map_err(token_failure)?;
+    if !state
+        .storage
+        .rotate_tokens(&old_digest, &device.id, issued.digests.clone())
+        .await?
+    {
+        return reuse(device).await;
+    }
+    Ok(tokens_for(&credentials.user, &device, issued, state.tokens))
+}
+
+/// The signed-in caller of a request: checked against the database on every request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub device: Device,
+}
+
+impl Caller {
+    pub fn reader(&self) -> Reader {
+        Reader {
+            user: self.user.name.clone(),
+            role: self.user.role,
+            team: self.user.team.clone(),
+        }
+    }
+}
+
+impl<S: Storage> FromRequestParts<AppState<S>> for Caller {
+    type Rejection = ApiFailure;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState<S>,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|token| !token.is_empty())
+            .ok_or_else(|| {
+                ApiFailure::new(
+                    StatusCode::UNAUTHORIZED,
+                    codes::TOKEN_MISSING,
+                    "Sign in first: send the access token as `Authorization: Bearer TOKEN`.",
+                )
+            })?;
+        let Some(holder) = state.storage.token_holder(&tokens::digest(token)).await? else {
+            return Err(session_ended());
+        };
+        if holder.device.revoked_at.is_some() {
+            state
+                .storage
+                .record_audit(vec![
+                    AuditEvent::new("device_told_to_wipe")
+                        .by(holder.user.name.clone())
+                        .device(holder.device.id.clone(), None),
+                ])
+                .await?;
+            return Err(ApiFailure::device_revoked());
+        }
+        if holder.user.disabled {
+            return Err(account_disabled());
+        }
+        if holder.expires_at <= now_millis() {
+            return Err(ApiFailure::new(
+                StatusCode::UNAUTHORIZED,
+                codes::TOKEN_EXPIRED,
+                "The access token has expired. Refresh it with the refresh token, or sign in again.",
+            ));
+        }
+        Ok(Caller {
+            user: holder.user,
+            device: holder.device,
+        })
+    }
+}
+
+/// `DELETE /v1/session`: signs this device out; its registration and data stay.
+pub async fn sign_out<S: Storage>(
+    state: &AppState<S>,
+    caller: &Caller,
+    device_time: Option<String>,
+) -> Result<(), ApiFailure> {
+    state
+        .storage
+        .end_session(
+            &caller.device.id,
+            AuditEvent::new("signed_out")
+                .by(caller.user.name.clone())
+                .device(caller.device.id.clone(), device_time),
+        )
+        .await?;
+    Ok(())
+}

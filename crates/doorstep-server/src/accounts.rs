@@ -5,7 +5,6 @@
 //! many places nor many accounts from one place gets far. Refusals never say
 //! whether the account exists.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
@@ -111,22 +110,6 @@ impl Default for ThrottlePolicy {
     }
 }
 
-#[derive(Debug, Default, Clone)]
-struct Failures {
-    count: u32,
-    first_at_millis: i64,
-}
-
-/// Counts failed sign-ins in memory. Each server node keeps its own counts;
-/// with several nodes an attacker gets at most N times the allowance, which
-/// the lockout still makes useless for guessing.
-#[derive(Debug, Default)]
-pub struct SignInThrottle {
-    policy: ThrottlePolicy,
-    accounts: HashMap<String, Failures>,
-    addresses: HashMap<IpAddr, Failures>,
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThrottleDecision {
     Allowed,
@@ -136,65 +119,58 @@ pub enum ThrottleDecision {
     },
 }
 
-impl SignInThrottle {
-    pub fn new(policy: ThrottlePolicy) -> Self {
-        Self {
-            policy,
-            ..Self::default()
-        }
+/// Recent failed sign-ins, as Unix milliseconds, newest first. They live in
+/// the database, so every server node applies the same limits.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RecentFailures {
+    pub for_account: Vec<i64>,
+    pub from_address: Vec<i64>,
+}
+
+impl ThrottlePolicy {
+    pub fn window_millis(&self) -> i64 {
+        i64::try_from(self.lockout.as_millis()).unwrap_or(i64::MAX)
     }
 
-    fn window_millis(&self) -> i64 {
-        i64::try_from(self.policy.lockout.as_millis()).unwrap_or(i64::MAX)
+    /// The most failures of either kind worth reading from storage.
+    pub fn failures_to_read(&self) -> usize {
+        self.account_failures.max(self.address_failures) as usize
     }
 
-    fn locked(&self, failures: Option<&Failures>, limit: u32, now_millis: i64) -> Option<u64> {
-        let failures = failures?;
-        let ends = failures
-            .first_at_millis
-            .saturating_add(self.window_millis());
-        (failures.count >= limit && now_millis < ends)
-            .then(|| ((ends - now_millis) as u64).div_ceil(1000))
-    }
-
-    /// Whether a sign-in attempt may even be checked.
-    pub fn check(&self, account: &str, address: IpAddr, now_millis: i64) -> ThrottleDecision {
-        let account = account.to_lowercase();
-        let by_account = self.locked(
-            self.accounts.get(&account),
-            self.policy.account_failures,
-            now_millis,
-        );
-        let by_address = self.locked(
-            self.addresses.get(&address),
-            self.policy.address_failures,
-            now_millis,
-        );
-        match by_account.max(by_address) {
-            Some(retry_after_secs) => ThrottleDecision::Locked { retry_after_secs },
-            None => ThrottleDecision::Allowed,
-        }
-    }
-
-    pub fn record_failure(&mut self, account: &str, address: IpAddr, now_millis: i64) {
+    /// Whether a sign-in attempt may even be checked. A lock lasts until
+    /// enough failures have aged out of the window to fall below the limit.
+    pub fn decide(&self, recent: &RecentFailures, now_millis: i64) -> ThrottleDecision {
         let window = self.window_millis();
-        let bump = |failures: &mut Failures| {
-            if now_millis.saturating_sub(failures.first_at_millis) >= window {
-                *failures = Failures {
-                    count: 0,
-                    first_at_millis: now_millis,
-                };
-            }
-            failures.count += 1;
+        let unlocks_at = |times: &[i64], limit: u32| -> Option<i64> {
+            let limit = limit as usize;
+            let in_window: Vec<i64> = times
+                .iter()
+                .copied()
+                .filter(|at| now_millis.saturating_sub(*at) < window)
+                .collect();
+            // Newest first: the limit-th newest failure is the one that must age out.
+            (limit > 0 && in_window.len() >= limit)
+                .then(|| in_window[limit - 1].saturating_add(window))
         };
-        bump(self.accounts.entry(account.to_lowercase()).or_default());
-        bump(self.addresses.entry(address).or_default());
+        let until = unlocks_at(&recent.for_account, self.account_failures)
+            .max(unlocks_at(&recent.from_address, self.address_failures));
+        match until {
+            Some(until) if until > now_millis => ThrottleDecision::Locked {
+                retry_after_secs: ((until - now_millis) as u64).div_ceil(1000),
+            },
+            _ => ThrottleDecision::Allowed,
+        }
     }
+}
 
-    /// A correct password clears the account's count (not the address's).
-    pub fn record_success(&mut self, account: &str) {
-        self.accounts.remove(&account.to_lowercase());
-    }
+/// The name sign-in failures are counted under: an account name as typed, ignoring case.
+pub fn throttle_key(account: &str) -> String {
+    account.trim().to_lowercase()
+}
+
+/// The address failures are counted under.
+pub fn address_key(address: IpAddr) -> String {
+    address.to_string()
 }
 
 #[cfg(test)]
@@ -221,55 +197,53 @@ mod tests {
         assert!(error.to_string().contains("random words"));
     }
 
+    fn policy(account_failures: u32, address_failures: u32) -> ThrottlePolicy {
+        ThrottlePolicy {
+            account_failures,
+            address_failures,
+            lockout: Duration::from_secs(60),
+        }
+    }
+
     #[test]
     fn an_account_locks_after_repeated_failures_and_unlocks_after_the_lockout() {
-        let mut throttle = SignInThrottle::new(ThrottlePolicy {
-            account_failures: 3,
-            address_failures: 100,
-            lockout: Duration::from_secs(60),
-        });
-        for attempt in 0..3 {
-            assert_eq!(
-                throttle.check("Amira", HOME, attempt),
-                ThrottleDecision::Allowed
-            );
-            throttle.record_failure("amira", HOME, attempt);
-        }
+        let policy = policy(3, 100);
+        let two = RecentFailures {
+            for_account: vec![1, 0],
+            from_address: vec![],
+        };
+        assert_eq!(policy.decide(&two, 1_000), ThrottleDecision::Allowed);
+        let three = RecentFailures {
+            for_account: vec![2, 1, 0],
+            from_address: vec![],
+        };
         assert_eq!(
-            throttle.check("amira", ELSEWHERE, 1_000),
+            policy.decide(&three, 1_000),
             ThrottleDecision::Locked {
                 retry_after_secs: 59
-            },
-            "the lock follows the account to any address"
+            }
         );
-        assert_eq!(
-            throttle.check("ben", HOME, 1_000),
-            ThrottleDecision::Allowed
-        );
-        assert_eq!(
-            throttle.check("amira", HOME, 60_001),
-            ThrottleDecision::Allowed
-        );
+        assert_eq!(policy.decide(&three, 60_001), ThrottleDecision::Allowed);
     }
 
     #[test]
     fn one_address_guessing_many_accounts_is_locked_out() {
-        let mut throttle = SignInThrottle::new(ThrottlePolicy {
-            account_failures: 100,
-            address_failures: 4,
-            lockout: Duration::from_secs(60),
-        });
-        for (n, account) in ["a", "b", "c", "d"].iter().enumerate() {
-            throttle.record_failure(account, HOME, n as i64);
-        }
+        let policy = policy(100, 4);
+        let guessing = RecentFailures {
+            for_account: vec![],
+            from_address: vec![3, 2, 1, 0],
+        };
         assert!(matches!(
-            throttle.check("e", HOME, 10),
+            policy.decide(&guessing, 10),
             ThrottleDecision::Locked { .. }
         ));
-        assert_eq!(
-            throttle.check("e", ELSEWHERE, 10),
-            ThrottleDecision::Allowed
-        );
+    }
+
+    #[test]
+    fn keys_ignore_case_and_spaces() {
+        assert_eq!(throttle_key("  Amira.Khan "), "amira.khan");
+        assert_eq!(address_key(HOME), "10.0.0.1");
+        let _ = ELSEWHERE;
     }
 
     #[test]

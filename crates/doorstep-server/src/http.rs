@@ -1,7 +1,7 @@
 //! HTTP routes. Handlers are thin: they translate between HTTP and the
 //! session and case services, which do the work through the storage trait.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
@@ -18,7 +18,7 @@ use serde::Deserialize;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::accounts::{SignInThrottle, ThrottlePolicy};
+use crate::accounts::ThrottlePolicy;
 use crate::api::{ApiFailure, ApiJson};
 use crate::cases::{self, CaseDocumentResponse};
 use crate::metrics::Metrics;
@@ -30,12 +30,12 @@ use crate::tokens::TokenLifetimes;
 /// A request that takes longer than this is answered 408 rather than left hanging.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// What every handler can reach. Nothing here outlives a restart except
-/// through storage; the sign-in throttle is per node (see accounts.rs).
+/// What every handler can reach. Everything that must be shared between
+/// server nodes lives in storage; only metrics counters are per node.
 #[derive(Debug)]
 pub struct AppState<S> {
     pub storage: Arc<S>,
-    pub throttle: Arc<Mutex<SignInThrottle>>,
+    pub throttle: ThrottlePolicy,
     pub tokens: TokenLifetimes,
     pub metrics: Arc<Metrics>,
 }
@@ -44,7 +44,7 @@ impl<S> Clone for AppState<S> {
     fn clone(&self) -> Self {
         Self {
             storage: Arc::clone(&self.storage),
-            throttle: Arc::clone(&self.throttle),
+            throttle: self.throttle,
             tokens: self.tokens,
             metrics: Arc::clone(&self.metrics),
         }
@@ -55,7 +55,7 @@ impl<S: Storage> AppState<S> {
     pub fn new(storage: Arc<S>) -> Self {
         Self {
             storage,
-            throttle: Arc::new(Mutex::new(SignInThrottle::new(ThrottlePolicy::default()))),
+            throttle: ThrottlePolicy::default(),
             tokens: TokenLifetimes::default(),
             metrics: Arc::new(Metrics::default()),
         }

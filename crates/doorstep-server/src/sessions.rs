@@ -15,7 +15,7 @@ use doorstep_protocol::error::codes;
 use doorstep_protocol::session::{RefreshRequest, SessionTokens, SignInRequest};
 use serde_json::json;
 
-use crate::accounts::{PasswordDigest, ThrottleDecision, decoy_digest};
+use crate::accounts::{PasswordDigest, ThrottleDecision, address_key, decoy_digest, throttle_key};
 use crate::api::ApiFailure;
 use crate::audit::AuditEvent;
 use crate::http::AppState;
@@ -99,13 +99,19 @@ pub async fn sign_in<S: Storage>(
     let hostname = check_description("hostname", &request.device.hostname)?;
     let os = check_description("operating system", &request.device.os)?;
     let app_version = check_description("app version", &request.device.app_version)?;
-    let account = request.user.trim().to_lowercase();
+    let account = throttle_key(&request.user);
+    let address_text = address_key(address);
     let now = now_millis();
-    let decision = state
-        .throttle
-        .lock()
-        .map(|throttle| throttle.check(&account, address, now))
-        .unwrap_or(ThrottleDecision::Allowed);
+    let recent = state
+        .storage
+        .recent_sign_in_failures(
+            &account,
+            &address_text,
+            now - state.throttle.window_millis(),
+            i64::try_from(state.throttle.failures_to_read()).unwrap_or(i64::MAX),
+        )
+        .await?;
+    let decision = state.throttle.decide(&recent, now);
     if let ThrottleDecision::Locked { retry_after_secs } = decision {
         state
             .storage
@@ -138,16 +144,15 @@ pub async fn sign_in<S: Storage>(
         .await
         .unwrap_or(false);
     let Some(credentials) = credentials.filter(|_| verified) else {
-        if let Ok(mut throttle) = state.throttle.lock() {
-            throttle.record_failure(&account, address, now);
-        }
         state
             .storage
-            .record_audit(vec![
+            .record_sign_in_failure(
+                &account,
+                &address_text,
                 AuditEvent::new("sign_in_failed")
                     .by(account.clone())
-                    .detail(json!({ "address": address.to_string() })),
-            ])
+                    .detail(json!({ "address": address_text })),
+            )
             .await?;
         return Err(sign_in_failed());
     };
@@ -161,9 +166,7 @@ pub async fn sign_in<S: Storage>(
             .await?;
         return Err(account_disabled());
     }
-    if let Ok(mut throttle) = state.throttle.lock() {
-        throttle.record_success(&account);
-    }
+    state.storage.clear_sign_in_failures(&account).await?;
 
     let device_id = match request.device.id.as_deref().map(str::trim) {
         Some(id) if !id.is_empty() => match state.storage.device(id).await? {

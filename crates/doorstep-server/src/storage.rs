@@ -6,7 +6,7 @@ use std::future::Future;
 
 use serde::Serialize;
 
-use crate::accounts::{PasswordDigest, Role};
+use crate::accounts::{PasswordDigest, RecentFailures, Role};
 use crate::audit::{AuditEvent, AuditRecord};
 use doorstep_core::access::{CaseAccessFacts, CaseScope};
 
@@ -283,6 +283,29 @@ pub trait Storage: Send + Sync + 'static {
         name: &str,
         disabled: bool,
     ) -> impl Future<Output = Result<User, StorageError>> + Send;
+
+    /// Counts a failed sign-in against the account and the address, with its audit event.
+    fn record_sign_in_failure(
+        &self,
+        account: &str,
+        address: &str,
+        audit: AuditEvent,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Failures since `since_millis`, newest first, at most `limit` of each kind.
+    fn recent_sign_in_failures(
+        &self,
+        account: &str,
+        address: &str,
+        since_millis: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<RecentFailures, StorageError>> + Send;
+
+    /// A correct password forgives the account's own failures.
+    fn clear_sign_in_failures(
+        &self,
+        account: &str,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
 
     /// Registers the device (or renews an earlier registration of the same
     /// device for the same user) and stores its first tokens, with the audit event.

@@ -1,14 +1,365 @@
 //! One story, run against both storage backends: whatever IT chooses,
-//! accounts behave the same. PostgreSQL comes from DATABASE_URL, which
+//! the storage API behaves the same. PostgreSQL comes from DATABASE_URL, which
 //! scripts/test.sh provides (scripts/with-postgres.sh starts a throwaway
 //! cluster when none is given); each run gets its own fresh database.
 
 #![allow(clippy::unwrap_used)] // test helpers may unwrap, like #[test] functions (clippy.toml)
 
+use doorstep_core::access::{CaseAccessFacts, CaseScope};
 use doorstep_server::accounts::{PasswordDigest, Role};
+use doorstep_server::audit::AuditEvent;
 use doorstep_server::storage::postgres::PostgresStorage;
 use doorstep_server::storage::sqlite::SqliteStorage;
-use doorstep_server::storage::{NewUser, Storage, StorageError};
+use doorstep_server::storage::{
+    CaseWrite, CaseWriteOutcome, NewDevice, NewUser, Storage, StorageError, TokenDigests,
+};
+
+fn tokens(tag: &str) -> TokenDigests {
+    TokenDigests {
+        access: format!("access-{tag}"),
+        access_expires_at: i64::MAX / 2,
+        refresh: format!("refresh-{tag}"),
+        refresh_expires_at: i64::MAX / 2,
+    }
+}
+
+fn write(
+    case_id: &str,
+    expected_version: Option<i64>,
+    team: &str,
+    assignee: &str,
+    chunk: &[u8],
+    compacts: bool,
+) -> CaseWrite {
+    CaseWrite {
+        case_id: case_id.into(),
+        expected_version,
+        facts: CaseAccessFacts {
+            case_type: "housing".into(),
+            team: Some(team.into()),
+            assigned_to: Some(assignee.into()),
+        },
+        status: "open".into(),
+        summary: format!("Summary of {case_id}"),
+        heads: "aa,bb".into(),
+        chunk: chunk.to_vec(),
+        compacts,
+        device_id: Some("dev_1".into()),
+        audit: AuditEvent::new("case_changed")
+            .by("amira.khan")
+            .case(case_id),
+    }
+}
+
+/// Devices, tokens, throttling, cases, the cursor and the audit chain, after `accounts_story`.
+async fn devices_cases_and_audit_story<S: Storage>(storage: &S) {
+    let amira = storage
+        .credentials("amira.khan")
+        .await
+        .unwrap()
+        .unwrap()
+        .user;
+
+    // A device registers, and its tokens lead back to it and its user.
+    let device = storage
+        .open_session(
+            NewDevice {
+                id: "dev_1".into(),
+                user_id: amira.id,
+                hostname: "laptop-17".into(),
+                os: "Debian 12".into(),
+                app_version: "0.1.0".into(),
+            },
+            tokens("one"),
+            AuditEvent::new("signed_in").by("amira.khan"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(device.user, "amira.khan");
+    let holder = storage.token_holder("access-one").await.unwrap().unwrap();
+    assert_eq!(holder.device.id, "dev_1");
+    assert_eq!(holder.user.name, "amira.khan");
+    assert!(storage.token_holder("access-none").await.unwrap().is_none());
+
+    // A refresh token rotates once; a second use finds it spent.
+    assert!(
+        storage
+            .rotate_tokens("refresh-one", "dev_1", tokens("two"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !storage
+            .rotate_tokens("refresh-one", "dev_1", tokens("three"))
+            .await
+            .unwrap()
+    );
+    assert!(
+        storage
+            .refresh_record("refresh-one")
+            .await
+            .unwrap()
+            .unwrap()
+            .used
+    );
+    assert!(
+        !storage
+            .refresh_record("refresh-two")
+            .await
+            .unwrap()
+            .unwrap()
+            .used
+    );
+
+    // Signing out spends every token; revoking marks the device.
+    storage
+        .end_session("dev_1", AuditEvent::new("signed_out"))
+        .await
+        .unwrap();
+    assert!(storage.token_holder("access-two").await.unwrap().is_none());
+    assert!(
+        storage
+            .refresh_record("refresh-two")
+            .await
+            .unwrap()
+            .unwrap()
+            .used
+    );
+    storage.touch_device("dev_1", true).await.unwrap();
+    assert!(
+        storage
+            .device("dev_1")
+            .await
+            .unwrap()
+            .unwrap()
+            .last_sync_at
+            .is_some()
+    );
+    let revoked = storage
+        .revoke_device("dev_1", AuditEvent::new("admin_device_revoked"))
+        .await
+        .unwrap();
+    assert!(revoked.revoked_at.is_some());
+    assert!(matches!(
+        storage
+            .revoke_device("dev_none", AuditEvent::new("admin_device_revoked"))
+            .await,
+        Err(StorageError::NoSuchDevice(_))
+    ));
+    assert_eq!(storage.devices().await.unwrap().len(), 1);
+
+    // Failed sign-ins are counted per account and per address, and forgiven per account.
+    for _ in 0..3 {
+        storage
+            .record_sign_in_failure("amira.khan", "10.0.0.1", AuditEvent::new("sign_in_failed"))
+            .await
+            .unwrap();
+    }
+    storage
+        .record_sign_in_failure("ben", "10.0.0.1", AuditEvent::new("sign_in_failed"))
+        .await
+        .unwrap();
+    let recent = storage
+        .recent_sign_in_failures("amira.khan", "10.0.0.1", 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        (recent.for_account.len(), recent.from_address.len()),
+        (3, 4)
+    );
+    assert!(
+        recent.for_account.windows(2).all(|pair| pair[0] >= pair[1]),
+        "newest first"
+    );
+    storage.clear_sign_in_failures("amira.khan").await.unwrap();
+    let recent = storage
+        .recent_sign_in_failures("amira.khan", "10.0.0.1", 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        (recent.for_account.len(), recent.from_address.len()),
+        (0, 1)
+    );
+
+    // Cases: a new case, a change, a stale write refused, a compaction.
+    let first = storage
+        .write_case(write(
+            "C1",
+            None,
+            "Adults North",
+            "amira.khan",
+            b"full",
+            true,
+        ))
+        .await
+        .unwrap();
+    let CaseWriteOutcome::Stored { cursor: c1 } = first else {
+        panic!("{first:?}")
+    };
+    assert_eq!(
+        storage
+            .write_case(write(
+                "C1",
+                None,
+                "Adults North",
+                "amira.khan",
+                b"again",
+                true
+            ))
+            .await
+            .unwrap(),
+        CaseWriteOutcome::VersionConflict,
+        "a second create of the same case loses"
+    );
+    let CaseWriteOutcome::Stored { cursor: c2 } = storage
+        .write_case(write("C2", None, "Housing East", "ben", b"other", true))
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    let CaseWriteOutcome::Stored { cursor: c3 } = storage
+        .write_case(write(
+            "C1",
+            Some(1),
+            "Adults North",
+            "amira.khan",
+            b"+change",
+            false,
+        ))
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    assert!(c1 < c2 && c2 < c3, "the cursor only grows: {c1} {c2} {c3}");
+    assert_eq!(
+        storage
+            .write_case(write(
+                "C1",
+                Some(1),
+                "Adults North",
+                "amira.khan",
+                b"stale",
+                false
+            ))
+            .await
+            .unwrap(),
+        CaseWriteOutcome::VersionConflict
+    );
+    let record = storage.case_record("C1").await.unwrap().unwrap();
+    assert_eq!(
+        (record.version, record.cursor, record.chunk_count),
+        (2, c3, 2)
+    );
+    assert_eq!(record.facts.team.as_deref(), Some("Adults North"));
+    let chunks: Vec<Vec<u8>> = storage
+        .case_chunks("C1", 0, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.bytes)
+        .collect();
+    assert_eq!(chunks, [b"full".to_vec(), b"+change".to_vec()]);
+    assert_eq!(
+        storage.case_chunks("C1", c1, None).await.unwrap().len(),
+        1,
+        "only chunks after the cursor"
+    );
+    assert!(
+        storage
+            .case_chunks("C1", 0, Some("dev_1"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "a device's own chunks are skipped"
+    );
+
+    // Scopes: the SQL filter agrees with the access rules.
+    let north_lead = CaseScope {
+        assignee: Some("nobody".into()),
+        team: Some("ADULTS NORTH".into()),
+        whole_team: true,
+    };
+    let ids = |records: Vec<doorstep_server::storage::CaseRecord>| {
+        records.into_iter().map(|r| r.case_id).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(storage.cases_changed(&north_lead, 0, 10).await.unwrap()),
+        ["C1"]
+    );
+    let ben = CaseScope {
+        assignee: Some("Ben".into()),
+        team: None,
+        whole_team: false,
+    };
+    assert_eq!(
+        ids(storage.cases_changed(&ben, 0, 10).await.unwrap()),
+        ["C2"]
+    );
+    assert!(
+        storage
+            .cases_changed(&ben, c2, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "nothing of ben's changed since c2"
+    );
+    let nobody = CaseScope {
+        assignee: None,
+        team: None,
+        whole_team: false,
+    };
+    assert!(
+        storage
+            .cases_changed(&nobody, 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let CaseWriteOutcome::Stored { cursor: c4 } = storage
+        .write_case(write(
+            "C1",
+            Some(2),
+            "Adults North",
+            "amira.khan",
+            b"snapshot",
+            true,
+        ))
+        .await
+        .unwrap()
+    else {
+        panic!()
+    };
+    let chunks = storage.case_chunks("C1", 0, None).await.unwrap();
+    assert_eq!(chunks.len(), 1, "compaction leaves one snapshot");
+    assert_eq!(chunks[0].cursor, c4);
+
+    // The audit chain holds every event above, in order, and verifies.
+    storage
+        .record_audit(vec![AuditEvent::new("a"), AuditEvent::new("b")])
+        .await
+        .unwrap();
+    let verdict = doorstep_server::admin::verify_audit(storage).await.unwrap();
+    assert!(verdict.intact, "{verdict:?}");
+    let events = storage.audit_events(0, 1000).await.unwrap();
+    assert_eq!(events.len() as i64, verdict.events);
+    assert_eq!(storage.audit_tip().await.unwrap().0, verdict.events);
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "case_changed" && e.case_id.as_deref() == Some("C1"))
+    );
+    assert_eq!(
+        storage
+            .audit_events(verdict.events - 1, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
 
 async fn accounts_story<S: Storage>(storage: &S) {
     storage.check_ready().await.unwrap();
@@ -98,10 +449,11 @@ async fn accounts_story<S: Storage>(storage: &S) {
 }
 
 #[tokio::test]
-async fn accounts_behave_the_same_on_embedded_sqlite() {
+async fn the_whole_storage_api_behaves_the_same_on_embedded_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let storage = SqliteStorage::open(dir.path()).unwrap();
     accounts_story(&storage).await;
+    devices_cases_and_audit_story(&storage).await;
 }
 
 /// A fresh database on the server DATABASE_URL names, dropped afterwards.
@@ -161,11 +513,12 @@ impl ScratchDatabase {
 }
 
 #[tokio::test]
-async fn accounts_behave_the_same_on_postgresql() {
+async fn the_whole_storage_api_behaves_the_same_on_postgresql() {
     let (scratch, url) = ScratchDatabase::create().await;
     {
         let storage = PostgresStorage::connect(&url).await.unwrap();
         accounts_story(&storage).await;
+        devices_cases_and_audit_story(&storage).await;
         // A second node starting on the same database finds it migrated.
         let second_node = PostgresStorage::connect(&url).await.unwrap();
         assert_eq!(second_node.users().await.unwrap().len(), 1);

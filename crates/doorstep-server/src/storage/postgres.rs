@@ -14,6 +14,7 @@ use super::{
     TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis, now_rfc3339,
     pending_migrations, scope_condition,
 };
+use crate::accounts::RecentFailures;
 use crate::audit::{AuditEvent, AuditRecord};
 
 /// Applied in order and recorded in `schema_migrations`.
@@ -29,6 +30,10 @@ const MIGRATIONS: &[MigrationStep] = &[
     (
         "0003_devices_cases_audit",
         include_str!("../../../../migrations/server-postgres/0003_devices_cases_audit.sql"),
+    ),
+    (
+        "0004_sign_in_failures",
+        include_str!("../../../../migrations/server-postgres/0004_sign_in_failures.sql"),
     ),
 ];
 
@@ -278,6 +283,73 @@ impl Storage for PostgresStorage {
             .await
             .map_err(unavailable)?;
         Ok(read_user(&row).user)
+    }
+
+    async fn record_sign_in_failure(
+        &self,
+        account: &str,
+        address: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        let now = now_millis();
+        transaction
+            .execute(
+                "INSERT INTO sign_in_failures (account, address, at_millis) VALUES ($1, $2, $3)",
+                &[&account, &address, &now],
+            )
+            .await
+            .map_err(unavailable)?;
+        transaction
+            .execute(
+                "DELETE FROM sign_in_failures WHERE at_millis < $1",
+                &[&(now - 24 * 60 * 60 * 1000)],
+            )
+            .await
+            .map_err(unavailable)?;
+        append_audit(&transaction, audit).await?;
+        transaction.commit().await.map_err(unavailable)
+    }
+
+    async fn recent_sign_in_failures(
+        &self,
+        account: &str,
+        address: &str,
+        since_millis: i64,
+        limit: i64,
+    ) -> Result<RecentFailures, StorageError> {
+        let client = self.client().await?;
+        let mut recent = RecentFailures::default();
+        for (column, key, into) in [
+            ("account", account, &mut recent.for_account),
+            ("address", address, &mut recent.from_address),
+        ] {
+            let rows = client
+                .query(
+                    &format!(
+                        "SELECT at_millis FROM sign_in_failures WHERE {column} = $1 AND at_millis >= $2
+                         ORDER BY at_millis DESC LIMIT $3"
+                    ),
+                    &[&key, &since_millis, &limit],
+                )
+                .await
+                .map_err(unavailable)?;
+            *into = rows.iter().map(|row| row.get(0)).collect();
+        }
+        Ok(recent)
+    }
+
+    async fn clear_sign_in_failures(&self, account: &str) -> Result<(), StorageError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "DELETE FROM sign_in_failures WHERE account = $1",
+                &[&account],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(())
     }
 
     async fn open_session(

@@ -13,6 +13,7 @@ use super::{
     TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis, now_rfc3339,
     pending_migrations, scope_condition,
 };
+use crate::accounts::RecentFailures;
 use crate::audit::{AuditEvent, AuditRecord};
 
 /// The database file inside the server's data folder.
@@ -31,6 +32,10 @@ const MIGRATIONS: &[MigrationStep] = &[
     (
         "0003_devices_cases_audit",
         include_str!("../../../../migrations/server-sqlite/0003_devices_cases_audit.sql"),
+    ),
+    (
+        "0004_sign_in_failures",
+        include_str!("../../../../migrations/server-sqlite/0004_sign_in_failures.sql"),
     ),
 ];
 
@@ -252,6 +257,76 @@ impl Storage for SqliteStorage {
                     |row| Ok(read_user(row)?.user),
                 )
                 .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn record_sign_in_failure(
+        &self,
+        account: &str,
+        address: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StorageError> {
+        let account = account.to_owned();
+        let address = address.to_owned();
+        self.run(move |connection| {
+            let transaction = connection.transaction().map_err(unavailable)?;
+            let now = now_millis();
+            transaction
+                .execute(
+                    "INSERT INTO sign_in_failures (account, address, at_millis) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![account, address, now],
+                )
+                .map_err(unavailable)?;
+            transaction
+                .execute(
+                    "DELETE FROM sign_in_failures WHERE at_millis < ?1",
+                    [now - 24 * 60 * 60 * 1000],
+                )
+                .map_err(unavailable)?;
+            append_audit(&transaction, audit)?;
+            transaction.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn recent_sign_in_failures(
+        &self,
+        account: &str,
+        address: &str,
+        since_millis: i64,
+        limit: i64,
+    ) -> Result<RecentFailures, StorageError> {
+        let account = account.to_owned();
+        let address = address.to_owned();
+        self.run(move |connection| {
+            let times = |column: &str, key: &str| -> Result<Vec<i64>, StorageError> {
+                let mut statement = connection
+                    .prepare(&format!(
+                        "SELECT at_millis FROM sign_in_failures WHERE {column} = ?1 AND at_millis >= ?2
+                         ORDER BY at_millis DESC LIMIT ?3"
+                    ))
+                    .map_err(unavailable)?;
+                let rows = statement
+                    .query_map(rusqlite::params![key, since_millis, limit], |row| row.get(0))
+                    .map_err(unavailable)?;
+                rows.collect::<Result<_, _>>().map_err(unavailable)
+            };
+            Ok(RecentFailures {
+                for_account: times("account", &account)?,
+                from_address: times("address", &address)?,
+            })
+        })
+        .await
+    }
+
+    async fn clear_sign_in_failures(&self, account: &str) -> Result<(), StorageError> {
+        let account = account.to_owned();
+        self.run(move |connection| {
+            connection
+                .execute("DELETE FROM sign_in_failures WHERE account = ?1", [account])
+                .map_err(unavailable)?;
+            Ok(())
         })
         .await
     }

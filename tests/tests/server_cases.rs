@@ -335,3 +335,67 @@ fn the_audit_log_records_who_did_what_and_notices_an_altered_or_deleted_row() {
         "{err}"
     );
 }
+
+/// Regression: a compaction triggered by one device's push folds in other
+/// devices' changes; that device must still receive them, even though the
+/// snapshot was written during its own push.
+#[test]
+fn the_device_whose_push_compacts_a_case_still_receives_everyone_elses_changes() {
+    let (_dir, server) = setup();
+    let amy = sign_in(server.address, "amy", PASSWORD, "amy-laptop");
+    let sam = sign_in(server.address, "sam", PASSWORD, "sam-laptop");
+    let mut amys = new_case(
+        "FOLD-1",
+        "housing",
+        "Many visits",
+        "amy",
+        Some("North"),
+        Some("amy"),
+    );
+    push(server.address, &amy, "FOLD-1", &amys.save());
+    let sams_first = sync(&server, &sam, 0);
+    let mut sams = CaseDocument::load(
+        &unbase64(sams_first["cases"][0]["chunks"][0].as_str().unwrap()),
+        automerge::ActorId::random(),
+    )
+    .unwrap();
+    let sams_cursor = sams_first["cursor"].as_i64().unwrap();
+
+    for n in 0..30 {
+        let before = amys.heads();
+        amys.add_note(
+            &format!("A{n:02}"),
+            &format!("Amy's visit {n}."),
+            &editor("amy", n),
+        )
+        .unwrap();
+        push(
+            server.address,
+            &amy,
+            "FOLD-1",
+            &amys.automerge_mut().save_after(&before),
+        );
+    }
+    // Sam, who has not pulled since, adds one note: this push is the 32nd chunk.
+    let before = sams.heads();
+    sams.add_note("S00", "Lead's review note.", &editor("sam", 40))
+        .unwrap();
+    let response = push(
+        server.address,
+        &sam,
+        "FOLD-1",
+        &sams.automerge_mut().save_after(&before),
+    );
+    assert_eq!(response.json()["acknowledged"][0]["case_id"], "FOLD-1");
+
+    let catch_up = sync(&server, &sam, sams_cursor);
+    apply(&mut sams, &catch_up, "FOLD-1");
+    assert_eq!(
+        sams.view().notes.len(),
+        31,
+        "sam has all of amy's notes and his own"
+    );
+    let amy_catch_up = sync(&server, &amy, 0);
+    apply(&mut amys, &amy_catch_up, "FOLD-1");
+    assert_eq!(amys.heads(), sams.heads());
+}

@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub mod attachments;
 pub mod error;
 pub mod session;
 pub mod sync;

@@ -273,7 +273,10 @@ async fn push_one<S: Storage>(
                 heads: merged.heads.join(","),
                 chunk,
                 compacts,
-                device_id: Some(caller.device.id.clone()),
+                // A compaction snapshot holds other devices' changes too, so
+                // it must reach the pushing device as well; a plain chunk
+                // holds only what that device sent.
+                device_id: (!compacts || record.is_none()).then(|| caller.device.id.clone()),
                 audit: AuditEvent::new(if record.is_some() {
                     "case_changed"
                 } else {

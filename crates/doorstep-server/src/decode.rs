@@ -46,3 +46,25 @@ pub fn config_file(text: &[u8]) -> Result<ConfigFile, String> {
     let text = std::str::from_utf8(text).map_err(|error| error.to_string())?;
     toml::from_str(text).map_err(|error| error.to_string())
 }
+
+/// A small stored case, the same every time, for fuzzing merges onto an existing document.
+pub fn fuzz_stored_case() -> &'static [u8] {
+    static STORED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    STORED.get_or_init(|| {
+        let editor = doorstep_core::case::Editor::new(
+            "fuzz",
+            doorstep_core::dates::Timestamp(1_795_000_000_000),
+        );
+        doorstep_core::case::CaseDocument::create(
+            doorstep_core::case::NewCase {
+                id: "FUZZ-1".into(),
+                case_type: "housing".into(),
+                summary: "A case to fuzz against".into(),
+            },
+            &editor,
+            automerge::ActorId::from(b"fuzz".as_slice()),
+        )
+        .map(|mut case| case.save())
+        .unwrap_or_default()
+    })
+}

@@ -20,12 +20,14 @@ use tower_http::trace::TraceLayer;
 
 use crate::accounts::ThrottlePolicy;
 use crate::api::{ApiFailure, ApiJson};
+use crate::attachments;
 use crate::cases::{self, CaseDocumentResponse};
 use crate::metrics::Metrics;
 use crate::sessions::{self, Caller};
 use crate::storage::Storage;
 use crate::tls::PeerAddress;
 use crate::tokens::TokenLifetimes;
+use doorstep_protocol::attachments::AttachmentStatus;
 
 /// A request that takes longer than this is answered 408 rather than left hanging.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -75,6 +77,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/cases"),
     ("GET", "/v1/cases/{case_id}"),
     ("POST", "/v1/sync"),
+    ("PUT", "/v1/attachments/{sha256}"),
+    ("GET", "/v1/attachments/{sha256}"),
+    ("GET", "/v1/attachments/{sha256}/status"),
 ];
 
 /// The API description, written by hand and checked against [`ROUTES`].
@@ -91,6 +96,14 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/v1/cases", get(list_cases::<S>))
         .route("/v1/cases/{case_id}", get(read_case::<S>))
         .route("/v1/sync", post(sync::<S>))
+        .route(
+            "/v1/attachments/{sha256}",
+            axum::routing::put(upload_attachment::<S>).get(download_attachment::<S>),
+        )
+        .route(
+            "/v1/attachments/{sha256}/status",
+            get(attachment_status::<S>),
+        )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_MESSAGE_BYTES))
@@ -269,6 +282,56 @@ async fn sync<S: Storage>(
     ApiJson(request): ApiJson<SyncRequest>,
 ) -> Result<Json<SyncResponse>, ApiFailure> {
     cases::sync(&state, &caller, request).await.map(Json)
+}
+
+async fn upload_attachment<S: Storage>(
+    State(state): State<AppState<S>>,
+    caller: Caller,
+    Path(sha256): Path<String>,
+    placement: Result<Query<attachments::ChunkPlacement>, axum::extract::rejection::QueryRejection>,
+    headers: axum::http::HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<AttachmentStatus>, ApiFailure> {
+    let Query(placement) = placement.map_err(|rejection| {
+        ApiFailure::bad_request(format!(
+            "Say where this piece goes: ?case_id=ID&size=BYTES&offset=BYTES ({}).",
+            rejection.body_text()
+        ))
+    })?;
+    let octets = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/octet-stream"));
+    if !octets {
+        return Err(ApiFailure::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            codes::UNSUPPORTED_MEDIA_TYPE,
+            "Send attachment bytes with the header Content-Type: application/octet-stream.",
+        ));
+    }
+    let body = body.map_err(|_| crate::api::too_large())?;
+    attachments::upload_chunk(&state, &caller, &sha256, placement, body.to_vec())
+        .await
+        .map(Json)
+}
+
+async fn attachment_status<S: Storage>(
+    State(state): State<AppState<S>>,
+    caller: Caller,
+    Path(sha256): Path<String>,
+) -> Result<Json<AttachmentStatus>, ApiFailure> {
+    attachments::upload_status(&state, &caller, &sha256)
+        .await
+        .map(Json)
+}
+
+async fn download_attachment<S: Storage>(
+    State(state): State<AppState<S>>,
+    caller: Caller,
+    Path(sha256): Path<String>,
+) -> Result<Response, ApiFailure> {
+    let bytes = attachments::download(&state, &caller, &sha256).await?;
+    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
 
 #[cfg(test)]

@@ -233,6 +233,14 @@ pub enum CaseWriteOutcome {
     VersionConflict,
 }
 
+/// Where an attachment's upload stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttachmentState {
+    pub size: i64,
+    pub received: i64,
+    pub complete: bool,
+}
+
 /// The refusals both backends give, worded once.
 impl StorageError {
     pub fn team_exists(name: &str) -> Self {
@@ -396,6 +404,54 @@ pub trait Storage: Send + Sync + 'static {
         &self,
         write: CaseWrite,
     ) -> impl Future<Output = Result<CaseWriteOutcome, StorageError>> + Send;
+
+    fn attachment_state(
+        &self,
+        sha256: &str,
+    ) -> impl Future<Output = Result<Option<AttachmentState>, StorageError>> + Send;
+
+    /// Starts the upload if new, links it to the case, and appends `bytes`
+    /// only if `offset` is exactly where the upload stands. Returns the state after.
+    fn append_attachment_chunk(
+        &self,
+        sha256: &str,
+        case_id: &str,
+        size: i64,
+        offset: i64,
+        bytes: Vec<u8>,
+    ) -> impl Future<Output = Result<AttachmentState, StorageError>> + Send;
+
+    /// Every byte received so far, in order.
+    fn attachment_bytes(
+        &self,
+        sha256: &str,
+    ) -> impl Future<Output = Result<Vec<u8>, StorageError>> + Send;
+
+    /// Marks the upload complete (its digest matched), with the audit event.
+    fn complete_attachment(
+        &self,
+        sha256: &str,
+        audit: AuditEvent,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Drops an upload whose bytes did not match their address.
+    fn discard_attachment(
+        &self,
+        sha256: &str,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Records that a case refers to an attachment the server already holds.
+    fn link_attachment(
+        &self,
+        sha256: &str,
+        case_id: &str,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// The access facts of every case that refers to the attachment.
+    fn attachment_cases(
+        &self,
+        sha256: &str,
+    ) -> impl Future<Output = Result<Vec<CaseAccessFacts>, StorageError>> + Send;
 
     /// Cases in `scope` whose cursor is after `since`, in cursor order, at most `limit`.
     fn cases_changed(

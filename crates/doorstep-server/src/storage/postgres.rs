@@ -9,10 +9,10 @@ use doorstep_core::access::{CaseAccessFacts, CaseScope};
 use tokio_postgres::Transaction;
 
 use super::{
-    CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials, DEVICE_COLUMNS,
-    Device, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team,
-    TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis, now_rfc3339,
-    pending_migrations, scope_condition,
+    AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials,
+    DEVICE_COLUMNS, Device, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage,
+    StorageError, Team, TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis,
+    now_rfc3339, pending_migrations, scope_condition,
 };
 use crate::accounts::RecentFailures;
 use crate::audit::{AuditEvent, AuditRecord};
@@ -34,6 +34,10 @@ const MIGRATIONS: &[MigrationStep] = &[
     (
         "0004_sign_in_failures",
         include_str!("../../../../migrations/server-postgres/0004_sign_in_failures.sql"),
+    ),
+    (
+        "0005_attachments",
+        include_str!("../../../../migrations/server-postgres/0005_attachments.sql"),
     ),
 ];
 
@@ -728,6 +732,166 @@ impl Storage for PostgresStorage {
         append_audit(&transaction, write.audit).await?;
         transaction.commit().await.map_err(unavailable)?;
         Ok(CaseWriteOutcome::Stored { cursor })
+    }
+
+    async fn attachment_state(
+        &self,
+        sha256: &str,
+    ) -> Result<Option<AttachmentState>, StorageError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT size, received, complete FROM attachments WHERE sha256 = $1",
+                &[&sha256],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|row| AttachmentState {
+            size: row.get(0),
+            received: row.get(1),
+            complete: row.get(2),
+        }))
+    }
+
+    async fn append_attachment_chunk(
+        &self,
+        sha256: &str,
+        case_id: &str,
+        size: i64,
+        offset: i64,
+        bytes: Vec<u8>,
+    ) -> Result<AttachmentState, StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        transaction
+            .execute(
+                "INSERT INTO attachments (sha256, size, received, created_at) VALUES ($1, $2, 0, $3)
+                 ON CONFLICT (sha256) DO NOTHING",
+                &[&sha256, &size, &now_rfc3339()],
+            )
+            .await
+            .map_err(unavailable)?;
+        transaction
+            .execute(
+                "INSERT INTO attachment_cases (sha256, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&sha256, &case_id],
+            )
+            .await
+            .map_err(unavailable)?;
+        // The row lock makes concurrent chunks of one upload take turns.
+        let row = transaction
+            .query_one(
+                "SELECT size, received, complete FROM attachments WHERE sha256 = $1 FOR UPDATE",
+                &[&sha256],
+            )
+            .await
+            .map_err(unavailable)?;
+        let state = AttachmentState {
+            size: row.get(0),
+            received: row.get(1),
+            complete: row.get(2),
+        };
+        if state.complete || state.received != offset || state.size != size {
+            transaction.commit().await.map_err(unavailable)?;
+            return Ok(state);
+        }
+        let length = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        transaction
+            .execute(
+                "INSERT INTO attachment_chunks (sha256, offset_bytes, bytes) VALUES ($1, $2, $3)",
+                &[&sha256, &offset, &bytes],
+            )
+            .await
+            .map_err(unavailable)?;
+        transaction
+            .execute(
+                "UPDATE attachments SET received = received + $2 WHERE sha256 = $1",
+                &[&sha256, &length],
+            )
+            .await
+            .map_err(unavailable)?;
+        transaction.commit().await.map_err(unavailable)?;
+        Ok(AttachmentState {
+            received: state.received + length,
+            ..state
+        })
+    }
+
+    async fn attachment_bytes(&self, sha256: &str) -> Result<Vec<u8>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT bytes FROM attachment_chunks WHERE sha256 = $1 ORDER BY offset_bytes",
+                &[&sha256],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .flat_map(|row| row.get::<_, Vec<u8>>(0))
+            .collect())
+    }
+
+    async fn complete_attachment(
+        &self,
+        sha256: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        transaction
+            .execute(
+                "UPDATE attachments SET complete = TRUE, completed_at = $2 WHERE sha256 = $1",
+                &[&sha256, &now_rfc3339()],
+            )
+            .await
+            .map_err(unavailable)?;
+        append_audit(&transaction, audit).await?;
+        transaction.commit().await.map_err(unavailable)
+    }
+
+    async fn discard_attachment(&self, sha256: &str) -> Result<(), StorageError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "DELETE FROM attachments WHERE sha256 = $1 AND NOT complete",
+                &[&sha256],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn link_attachment(&self, sha256: &str, case_id: &str) -> Result<(), StorageError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "INSERT INTO attachment_cases (sha256, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[&sha256, &case_id],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    async fn attachment_cases(&self, sha256: &str) -> Result<Vec<CaseAccessFacts>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT c.case_type, c.team, c.assigned_to FROM attachment_cases a
+                 JOIN cases c ON c.id = a.case_id WHERE a.sha256 = $1",
+                &[&sha256],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| CaseAccessFacts {
+                case_type: row.get(0),
+                team: row.get(1),
+                assigned_to: row.get(2),
+            })
+            .collect())
     }
 
     async fn cases_changed(

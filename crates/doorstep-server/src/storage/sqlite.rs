@@ -8,10 +8,10 @@ use rusqlite::{Connection, OptionalExtension};
 use doorstep_core::access::{CaseAccessFacts, CaseScope};
 
 use super::{
-    CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials, DEVICE_COLUMNS,
-    Device, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team,
-    TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis, now_rfc3339,
-    pending_migrations, scope_condition,
+    AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials,
+    DEVICE_COLUMNS, Device, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage,
+    StorageError, Team, TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis,
+    now_rfc3339, pending_migrations, scope_condition,
 };
 use crate::accounts::RecentFailures;
 use crate::audit::{AuditEvent, AuditRecord};
@@ -36,6 +36,10 @@ const MIGRATIONS: &[MigrationStep] = &[
     (
         "0004_sign_in_failures",
         include_str!("../../../../migrations/server-sqlite/0004_sign_in_failures.sql"),
+    ),
+    (
+        "0005_attachments",
+        include_str!("../../../../migrations/server-sqlite/0005_attachments.sql"),
     ),
 ];
 
@@ -727,6 +731,156 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn attachment_state(
+        &self,
+        sha256: &str,
+    ) -> Result<Option<AttachmentState>, StorageError> {
+        let sha256 = sha256.to_owned();
+        self.run(move |connection| read_attachment(connection, &sha256))
+            .await
+    }
+
+    async fn append_attachment_chunk(
+        &self,
+        sha256: &str,
+        case_id: &str,
+        size: i64,
+        offset: i64,
+        bytes: Vec<u8>,
+    ) -> Result<AttachmentState, StorageError> {
+        let sha256 = sha256.to_owned();
+        let case_id = case_id.to_owned();
+        self.run(move |connection| {
+            let transaction = connection.transaction().map_err(unavailable)?;
+            transaction
+                .execute(
+                    "INSERT INTO attachments (sha256, size, received, created_at) VALUES (?1, ?2, 0, ?3)
+                     ON CONFLICT (sha256) DO NOTHING",
+                    rusqlite::params![sha256, size, now_rfc3339()],
+                )
+                .map_err(unavailable)?;
+            transaction
+                .execute(
+                    "INSERT INTO attachment_cases (sha256, case_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                    rusqlite::params![sha256, case_id],
+                )
+                .map_err(unavailable)?;
+            let state = read_attachment(&transaction, &sha256)?
+                .ok_or_else(|| StorageError::Unavailable("the upload vanished".into()))?;
+            if state.complete || state.received != offset || state.size != size {
+                transaction.commit().map_err(unavailable)?;
+                return Ok(state);
+            }
+            let length = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+            transaction
+                .execute(
+                    "INSERT INTO attachment_chunks (sha256, offset_bytes, bytes) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![sha256, offset, bytes],
+                )
+                .map_err(unavailable)?;
+            transaction
+                .execute(
+                    "UPDATE attachments SET received = received + ?2 WHERE sha256 = ?1",
+                    rusqlite::params![sha256, length],
+                )
+                .map_err(unavailable)?;
+            let state = read_attachment(&transaction, &sha256)?
+                .ok_or_else(|| StorageError::Unavailable("the upload vanished".into()))?;
+            transaction.commit().map_err(unavailable)?;
+            Ok(state)
+        })
+        .await
+    }
+
+    async fn attachment_bytes(&self, sha256: &str) -> Result<Vec<u8>, StorageError> {
+        let sha256 = sha256.to_owned();
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(
+                    "SELECT bytes FROM attachment_chunks WHERE sha256 = ?1 ORDER BY offset_bytes",
+                )
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([sha256], |row| row.get::<_, Vec<u8>>(0))
+                .map_err(unavailable)?;
+            let chunks: Vec<Vec<u8>> = rows.collect::<Result<_, _>>().map_err(unavailable)?;
+            Ok(chunks.concat())
+        })
+        .await
+    }
+
+    async fn complete_attachment(
+        &self,
+        sha256: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StorageError> {
+        let sha256 = sha256.to_owned();
+        self.run(move |connection| {
+            let transaction = connection.transaction().map_err(unavailable)?;
+            transaction
+                .execute(
+                    "UPDATE attachments SET complete = 1, completed_at = ?2 WHERE sha256 = ?1",
+                    rusqlite::params![sha256, now_rfc3339()],
+                )
+                .map_err(unavailable)?;
+            append_audit(&transaction, audit)?;
+            transaction.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn discard_attachment(&self, sha256: &str) -> Result<(), StorageError> {
+        let sha256 = sha256.to_owned();
+        self.run(move |connection| {
+            connection
+                .execute(
+                    "DELETE FROM attachments WHERE sha256 = ?1 AND complete = 0",
+                    [sha256],
+                )
+                .map_err(unavailable)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn link_attachment(&self, sha256: &str, case_id: &str) -> Result<(), StorageError> {
+        let sha256 = sha256.to_owned();
+        let case_id = case_id.to_owned();
+        self.run(move |connection| {
+            connection
+                .execute(
+                    "INSERT INTO attachment_cases (sha256, case_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                    rusqlite::params![sha256, case_id],
+                )
+                .map_err(unavailable)?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn attachment_cases(&self, sha256: &str) -> Result<Vec<CaseAccessFacts>, StorageError> {
+        let sha256 = sha256.to_owned();
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(
+                    "SELECT c.case_type, c.team, c.assigned_to FROM attachment_cases a
+                     JOIN cases c ON c.id = a.case_id WHERE a.sha256 = ?1",
+                )
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([sha256], |row| {
+                    Ok(CaseAccessFacts {
+                        case_type: row.get(0)?,
+                        team: row.get(1)?,
+                        assigned_to: row.get(2)?,
+                    })
+                })
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
     async fn cases_changed(
         &self,
         scope: &CaseScope,
@@ -832,6 +986,26 @@ fn append_audit(connection: &Connection, event: AuditEvent) -> Result<(), Storag
         )
         .map_err(unavailable)?;
     Ok(())
+}
+
+fn read_attachment(
+    connection: &Connection,
+    sha256: &str,
+) -> Result<Option<AttachmentState>, StorageError> {
+    connection
+        .query_row(
+            "SELECT size, received, complete FROM attachments WHERE sha256 = ?1",
+            [sha256],
+            |row| {
+                Ok(AttachmentState {
+                    size: row.get(0)?,
+                    received: row.get(1)?,
+                    complete: row.get(2)?,
+                })
+            },
+        )
+        .optional()
+        .map_err(unavailable)
 }
 
 fn read_device(connection: &Connection, id: &str) -> Result<Option<Device>, StorageError> {

@@ -1,0 +1,236 @@
+//! Attachments on the server: content-addressed blobs, uploaded in chunks
+//! that resume where they stopped, checked against their SHA-256 address
+//! before anyone can download them, and readable only by people who may see
+//! a case that refers to them.
+
+use axum::http::StatusCode;
+use doorstep_protocol::attachments::{
+    AttachmentStatus, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_CHUNK_BYTES, is_sha256_address,
+};
+use doorstep_protocol::error::codes;
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::api::ApiFailure;
+use crate::audit::AuditEvent;
+use crate::cases::check_case_id;
+use crate::http::AppState;
+use crate::sessions::Caller;
+use crate::storage::{AttachmentState, Storage};
+
+/// `PUT /v1/attachments/{sha256}?case_id=…&size=…&offset=…`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChunkPlacement {
+    pub case_id: String,
+    pub size: u64,
+    pub offset: u64,
+}
+
+fn not_found(sha256: &str) -> ApiFailure {
+    ApiFailure::new(
+        StatusCode::NOT_FOUND,
+        codes::NOT_FOUND,
+        format!(
+            "There is no attachment {} that you may see. Check that its case is yours, and that its upload finished.",
+            sha256.chars().take(64).collect::<String>()
+        ),
+    )
+}
+
+fn status(sha256: &str, state: AttachmentState) -> AttachmentStatus {
+    AttachmentStatus {
+        sha256: sha256.to_owned(),
+        size: u64::try_from(state.size).unwrap_or_default(),
+        received: u64::try_from(state.received).unwrap_or_default(),
+        complete: state.complete,
+    }
+}
+
+fn check_address(sha256: &str) -> Result<(), ApiFailure> {
+    if is_sha256_address(sha256) {
+        Ok(())
+    } else {
+        Err(ApiFailure::bad_request(
+            "An attachment's address is the SHA-256 of its bytes: 64 lowercase hex digits.",
+        ))
+    }
+}
+
+/// Whether the caller may see at least one case that refers to the attachment.
+async fn may_see<S: Storage>(
+    state: &AppState<S>,
+    caller: &Caller,
+    sha256: &str,
+) -> Result<bool, ApiFailure> {
+    let reader = caller.reader();
+    Ok(state
+        .storage
+        .attachment_cases(sha256)
+        .await?
+        .iter()
+        .any(|facts| reader.may_see(facts)))
+}
+
+pub async fn upload_chunk<S: Storage>(
+    state: &AppState<S>,
+    caller: &Caller,
+    sha256: &str,
+    placement: ChunkPlacement,
+    bytes: Vec<u8>,
+) -> Result<AttachmentStatus, ApiFailure> {
+    check_address(sha256)?;
+    check_case_id(&placement.case_id)?;
+    if placement.size == 0 || placement.size > MAX_ATTACHMENT_BYTES {
+        return Err(ApiFailure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            codes::PAYLOAD_TOO_LARGE,
+            format!(
+                "An attachment must be 1 byte to {} MiB. Make large videos smaller, or keep them in the council's document system.",
+                MAX_ATTACHMENT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    if bytes.len() > MAX_ATTACHMENT_CHUNK_BYTES {
+        return Err(ApiFailure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            codes::PAYLOAD_TOO_LARGE,
+            format!(
+                "Send attachments in pieces of at most {} KiB.",
+                MAX_ATTACHMENT_CHUNK_BYTES / 1024
+            ),
+        ));
+    }
+    if bytes.is_empty() || placement.offset.saturating_add(bytes.len() as u64) > placement.size {
+        return Err(ApiFailure::bad_request(
+            "The piece is empty or runs past the end of the file: check `offset` and `size`.",
+        ));
+    }
+    let reader = caller.reader();
+    let case = state
+        .storage
+        .case_record(&placement.case_id)
+        .await?
+        .filter(|record| {
+            reader
+                .may_change(Some(&record.facts), &record.facts)
+                .is_ok()
+        })
+        .ok_or_else(|| ApiFailure::case_not_found(&placement.case_id))?;
+    let size = i64::try_from(placement.size).unwrap_or(i64::MAX);
+    let offset = i64::try_from(placement.offset).unwrap_or(i64::MAX);
+
+    if let Some(existing) = state.storage.attachment_state(sha256).await?
+        && existing.complete
+    {
+        // The same bytes are already here, perhaps from another case: link, don't store twice.
+        state.storage.link_attachment(sha256, &case.case_id).await?;
+        return Ok(status(sha256, existing));
+    }
+    let length = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let after = state
+        .storage
+        .append_attachment_chunk(sha256, &case.case_id, size, offset, bytes)
+        .await?;
+    if after.size != size {
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            "upload_size_differs",
+            format!(
+                "An upload of this file is under way with size {} bytes, not {size}. Check the file, or upload the same file again.",
+                after.size
+            ),
+        ));
+    }
+    if after.received != offset + length && !after.complete {
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            "upload_offset",
+            format!(
+                "The server holds {} bytes of this file. Send the next piece from offset {}.",
+                after.received, after.received
+            ),
+        ));
+    }
+    if after.received == after.size && !after.complete {
+        let stored = state.storage.attachment_bytes(sha256).await?;
+        let digest = tokio::task::spawn_blocking(move || hex::encode(Sha256::digest(&stored)))
+            .await
+            .map_err(|error| {
+                ApiFailure::bad_request(format!("The file could not be checked: {error}"))
+            })?;
+        if digest != sha256 {
+            state.storage.discard_attachment(sha256).await?;
+            return Err(ApiFailure::bad_request(format!(
+                "The file's bytes do not match its address (they hash to {digest}). Nothing was kept; upload the file again from the start."
+            )));
+        }
+        state
+            .storage
+            .complete_attachment(
+                sha256,
+                AuditEvent::new("attachment_uploaded")
+                    .by(caller.user.name.clone())
+                    .device(caller.device.id.clone(), None)
+                    .case(case.case_id.clone())
+                    .detail(json!({ "sha256": sha256, "size": size })),
+            )
+            .await?;
+        return Ok(status(
+            sha256,
+            AttachmentState {
+                complete: true,
+                ..after
+            },
+        ));
+    }
+    Ok(status(sha256, after))
+}
+
+pub async fn upload_status<S: Storage>(
+    state: &AppState<S>,
+    caller: &Caller,
+    sha256: &str,
+) -> Result<AttachmentStatus, ApiFailure> {
+    check_address(sha256)?;
+    if !may_see(state, caller, sha256).await? {
+        return Err(not_found(sha256));
+    }
+    let current = state
+        .storage
+        .attachment_state(sha256)
+        .await?
+        .ok_or_else(|| not_found(sha256))?;
+    Ok(status(sha256, current))
+}
+
+pub async fn download<S: Storage>(
+    state: &AppState<S>,
+    caller: &Caller,
+    sha256: &str,
+) -> Result<Vec<u8>, ApiFailure> {
+    check_address(sha256).map_err(|_| not_found(sha256))?;
+    let complete = state
+        .storage
+        .attachment_state(sha256)
+        .await?
+        .is_some_and(|current| current.complete);
+    if !complete || !may_see(state, caller, sha256).await? {
+        return Err(not_found(sha256));
+    }
+    let bytes = state.storage.attachment_bytes(sha256).await?;
+    state
+        .storage
+        .record_audit(vec![
+            AuditEvent::new("attachment_downloaded")
+                .by(caller.user.name.clone())
+                .device(caller.device.id.clone(), None)
+                .detail(json!({ "sha256": sha256 })),
+        ])
+        .await?;
+    state
+        .metrics
+        .record_sync_bytes(crate::metrics::Direction::Sent, bytes.len());
+    Ok(bytes)
+}

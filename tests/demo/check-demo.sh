@@ -24,6 +24,15 @@ xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" bash -c '
   done
   xwininfo -root -tree | grep -q "\"Doorstep\"" || { echo "not ok: no Doorstep window within 5 minutes"; exit 1; }
   curl -fsS "http://127.0.0.1:'"$port"'/healthz" >/dev/null || { echo "not ok: the server is not answering"; exit 1; }
+  # A living system: the demo caseworker signs in and sees her invented cases.
+  token=$(curl -fsS -H "Content-Type: application/json" \
+    -d "{\"user\":\"amy.caseworker\",\"password\":\"demo-amy-password\",\"device\":{\"hostname\":\"demo-check\",\"os\":\"Debian\",\"app_version\":\"0.1.0\"}}" \
+    "http://127.0.0.1:'"$port"'/v1/session" | python3 -c "import json,sys; print(json.load(sys.stdin)[\"access_token\"])") \
+    || { echo "not ok: the demo caseworker could not sign in"; exit 1; }
+  cases=$(curl -fsS -H "Authorization: Bearer $token" "http://127.0.0.1:'"$port"'/v1/cases?limit=1000" \
+    | python3 -c "import json,sys; print(len(json.load(sys.stdin)[\"cases\"]))")
+  [ "$cases" -ge 10 ] || { echo "not ok: the demo caseworker sees only $cases cases"; exit 1; }
+  echo "ok: amy.caseworker signed in to the demo server and sees $cases cases"
   sleep 3   # let WebKit paint the first page
   import -window root "'"$out"'/window.png"
 '

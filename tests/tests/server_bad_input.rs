@@ -166,6 +166,30 @@ fn each_kind_of_bad_request_gets_its_own_clear_refusal_and_nothing_is_stored() {
     assert_eq!(response.json()["rejected"][0]["code"], "not_a_case");
     assert_eq!(stored_cases(&server, &session), 0);
 
+    // Regression: bytes that made automerge's decoder panic (found by cargo fuzz)
+    // are refused like any other bad bytes, and the server carries on.
+    let regressions = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/doorstep-server/fuzz/regressions/pushed_changes");
+    let mut replayed = 0;
+    for entry in std::fs::read_dir(regressions).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let response = doorstep_stories::push(server.address, &session, "CRASH-1", &bytes);
+        assert_eq!(response.status, 400, "{}", response.body);
+        assert!(
+            response.json()["message"]
+                .as_str()
+                .unwrap()
+                .contains("not valid automerge data")
+        );
+        replayed += 1;
+    }
+    assert!(replayed >= 1);
+    assert_eq!(stored_cases(&server, &session), 0);
+    assert_eq!(
+        request(server.address, "GET", "/healthz", None, None, b"").status,
+        200
+    );
+
     // Sign-in with a malformed body gets the same treatment.
     let response = post_json(
         server.address,

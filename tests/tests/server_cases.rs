@@ -305,6 +305,11 @@ fn the_audit_log_records_who_did_what_and_notices_an_altered_or_deleted_row() {
     let (code, out, _) = server_admin(dir.path(), None, &["audit", "verify"], None);
     assert_eq!(code, Some(0));
     assert!(out.contains("intact"), "{out}");
+    let (_, again, _) = server_admin(dir.path(), None, &["audit", "export"], None);
+    assert!(
+        again.contains("\"action\":\"admin_audit_exported\""),
+        "the first export was recorded"
+    );
 
     // Someone with access to the database file edits a row behind the server's back.
     let database = dir.path().join("doorstep-server.sqlite3");

@@ -9,7 +9,7 @@ use crate::audit::{AuditEvent, AuditRecord, AuditVerdict, verify_chain};
 use crate::storage::{NewUser, Storage, StorageError};
 
 /// Who did it, in the audit log, when IT acts through the admin CLI.
-fn operator() -> String {
+pub fn operator() -> String {
     let login = std::env::var("SUDO_USER")
         .or_else(|_| std::env::var("USER"))
         .unwrap_or_else(|_| "unknown".into());

@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::accounts::{PasswordDigest, Role};
 use crate::audit::AuditEvent;
-use crate::storage::{CaseWrite, CaseWriteOutcome, NewUser, Storage, StorageError};
+use crate::storage::{CaseWrite, NewUser, Storage, StorageError};
 
 pub const DEMO_TEAM: &str = "North Locality";
 
@@ -108,6 +108,35 @@ fn invent(cases: usize, seed: u64) -> Result<Vec<InventedCase>, DemoError> {
     Ok(all)
 }
 
+const SEED_BATCH: usize = 1000;
+
+/// The server's record of one invented case, as a device's first push would make it.
+fn seed_write(case_id: String, bytes: Vec<u8>, worker: &str) -> Result<CaseWrite, DemoError> {
+    let mut document = CaseDocument::load(&bytes, ActorId::from(b"doorstep-server".as_slice()))
+        .map_err(|error| DemoError::Invent(error.to_string()))?;
+    let projection = document.projection();
+    let heads: Vec<String> = document.heads().iter().map(ToString::to_string).collect();
+    Ok(CaseWrite {
+        case_id: case_id.clone(),
+        expected_version: None,
+        facts: doorstep_core::access::CaseAccessFacts {
+            case_type: projection.case_type.clone(),
+            team: projection.team.clone(),
+            assigned_to: projection.assigned_to.clone(),
+        },
+        status: projection.status.as_str().to_owned(),
+        summary: projection.summary.clone(),
+        heads: heads.join(","),
+        chunk: bytes,
+        compacts: true,
+        device_id: None,
+        audit: AuditEvent::new("demo_case_seeded")
+            .by("doorstep-server demo")
+            .case(case_id)
+            .detail(json!({ "assigned_to": worker })),
+    })
+}
+
 pub async fn seed<S: Storage>(
     storage: &S,
     cases: usize,
@@ -143,39 +172,20 @@ pub async fn seed<S: Storage>(
     let invented = tokio::task::spawn_blocking(move || invent(cases, seed))
         .await
         .map_err(|error| DemoError::Invent(error.to_string()))??;
+    let total = invented.len();
     let mut created = 0;
-    let mut already = 0;
+    // One transaction per thousand cases: seconds for ten thousand, not minutes.
+    let mut batch = Vec::with_capacity(SEED_BATCH);
     for (case_id, bytes, worker) in invented {
-        let mut document = CaseDocument::load(&bytes, ActorId::from(b"doorstep-server".as_slice()))
-            .map_err(|error| DemoError::Invent(error.to_string()))?;
-        let projection = document.projection();
-        let heads: Vec<String> = document.heads().iter().map(ToString::to_string).collect();
-        let outcome = storage
-            .write_case(CaseWrite {
-                case_id: case_id.clone(),
-                expected_version: None,
-                facts: doorstep_core::access::CaseAccessFacts {
-                    case_type: projection.case_type.clone(),
-                    team: projection.team.clone(),
-                    assigned_to: projection.assigned_to.clone(),
-                },
-                status: projection.status.as_str().to_owned(),
-                summary: projection.summary.clone(),
-                heads: heads.join(","),
-                chunk: bytes,
-                compacts: true,
-                device_id: None,
-                audit: AuditEvent::new("demo_case_seeded")
-                    .by("doorstep-server demo")
-                    .case(case_id)
-                    .detail(json!({ "assigned_to": worker })),
-            })
-            .await?;
-        match outcome {
-            CaseWriteOutcome::Stored { .. } => created += 1,
-            CaseWriteOutcome::VersionConflict => already += 1,
+        batch.push(seed_write(case_id, bytes, &worker)?);
+        if batch.len() == SEED_BATCH {
+            created += storage.seed_cases(std::mem::take(&mut batch)).await?;
         }
     }
+    if !batch.is_empty() {
+        created += storage.seed_cases(batch).await?;
+    }
+    let already = total - created;
     Ok(DemoSummary {
         team: DEMO_TEAM.to_owned(),
         users,

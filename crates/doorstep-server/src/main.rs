@@ -354,7 +354,9 @@ async fn export_audit<S: Storage>(storage: &S) -> Result<(), String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut failure = None;
+    let mut exported = 0usize;
     let mut write_page = |page: Vec<doorstep_server::audit::AuditRecord>| {
+        exported += page.len();
         for record in page {
             let line = serde_json::to_string(&record).unwrap_or_default();
             if let Err(error) = writeln!(out, "{line}") {
@@ -369,7 +371,16 @@ async fn export_audit<S: Storage>(storage: &S) -> Result<(), String> {
         return Err(format!("could not write the export: {error}"));
     }
     out.flush()
-        .map_err(|error| format!("could not write the export: {error}"))
+        .map_err(|error| format!("could not write the export: {error}"))?;
+    // Exporting the log is itself an event worth a row.
+    storage
+        .record_audit(vec![
+            doorstep_server::audit::AuditEvent::new("admin_audit_exported")
+                .by(admin::operator())
+                .detail(serde_json::json!({ "events": exported })),
+        ])
+        .await
+        .map_err(|error| error.to_string())
 }
 
 fn print_admin(result: &serde_json::Value) {

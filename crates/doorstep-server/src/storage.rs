@@ -405,6 +405,14 @@ pub trait Storage: Send + Sync + 'static {
         write: CaseWrite,
     ) -> impl Future<Output = Result<CaseWriteOutcome, StorageError>> + Send;
 
+    /// Many new cases in one transaction, for demo data and migrations from
+    /// legacy systems; cases the server already holds are left alone.
+    /// Returns how many were stored.
+    fn seed_cases(
+        &self,
+        writes: Vec<CaseWrite>,
+    ) -> impl Future<Output = Result<usize, StorageError>> + Send;
+
     fn attachment_state(
         &self,
         sha256: &str,

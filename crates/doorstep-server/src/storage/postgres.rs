@@ -627,111 +627,27 @@ impl Storage for PostgresStorage {
     async fn write_case(&self, write: CaseWrite) -> Result<CaseWriteOutcome, StorageError> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await.map_err(unavailable)?;
-        let current: Option<i64> = transaction
-            .query_opt(
-                "SELECT version FROM cases WHERE id = $1 FOR UPDATE",
-                &[&write.case_id],
-            )
-            .await
-            .map_err(unavailable)?
-            .map(|row| row.get(0));
-        if current != write.expected_version {
-            return Ok(CaseWriteOutcome::VersionConflict);
+        let outcome = write_case_in(&transaction, write).await?;
+        if matches!(outcome, CaseWriteOutcome::Stored { .. }) {
+            transaction.commit().await.map_err(unavailable)?;
         }
-        // Taking the cursor row's lock last keeps the time writes wait on each
-        // other short, and makes them commit in cursor order.
-        let cursor: i64 = transaction
-            .query_one(
-                "UPDATE case_cursor SET value = value + 1 RETURNING value",
-                &[],
-            )
-            .await
-            .map_err(unavailable)?
-            .get(0);
-        let now = now_rfc3339();
-        let shared = write.facts.shared_with_team();
-        if current.is_none() {
-            let inserted = transaction
-                .execute(
-                    "INSERT INTO cases (id, case_type, status, summary, team, assigned_to,
-                         shared_with_team, heads, version, cursor, chunk_count, stored_bytes,
-                         created_at, updated_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, 0, 0, $10, $10)",
-                    &[
-                        &write.case_id,
-                        &write.facts.case_type,
-                        &write.status,
-                        &write.summary,
-                        &write.facts.team,
-                        &write.facts.assigned_to,
-                        &shared,
-                        &write.heads,
-                        &cursor,
-                        &now,
-                    ],
-                )
-                .await;
-            match inserted {
-                Ok(_) => {}
-                // Another node created the same case a moment ago.
-                Err(error) if is_unique_violation(&error) => {
-                    return Ok(CaseWriteOutcome::VersionConflict);
-                }
-                Err(error) => return Err(unavailable(error)),
+        Ok(outcome)
+    }
+
+    async fn seed_cases(&self, writes: Vec<CaseWrite>) -> Result<usize, StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        let mut stored = 0;
+        for write in writes {
+            if matches!(
+                write_case_in(&transaction, write).await?,
+                CaseWriteOutcome::Stored { .. }
+            ) {
+                stored += 1;
             }
-        } else {
-            transaction
-                .execute(
-                    "UPDATE cases SET case_type = $2, status = $3, summary = $4, team = $5,
-                         assigned_to = $6, shared_with_team = $7, heads = $8,
-                         version = version + 1, cursor = $9, updated_at = $10
-                     WHERE id = $1",
-                    &[
-                        &write.case_id,
-                        &write.facts.case_type,
-                        &write.status,
-                        &write.summary,
-                        &write.facts.team,
-                        &write.facts.assigned_to,
-                        &shared,
-                        &write.heads,
-                        &cursor,
-                        &now,
-                    ],
-                )
-                .await
-                .map_err(unavailable)?;
         }
-        if write.compacts {
-            transaction
-                .execute(
-                    "DELETE FROM case_chunks WHERE case_id = $1",
-                    &[&write.case_id],
-                )
-                .await
-                .map_err(unavailable)?;
-        }
-        transaction
-            .execute(
-                "INSERT INTO case_chunks (case_id, cursor, device_id, bytes) VALUES ($1, $2, $3, $4)",
-                &[&write.case_id, &cursor, &write.device_id, &write.chunk],
-            )
-            .await
-            .map_err(unavailable)?;
-        let chunk_len = i64::try_from(write.chunk.len()).unwrap_or(i64::MAX);
-        transaction
-            .execute(
-                "UPDATE cases SET
-                     chunk_count = (SELECT count(*) FROM case_chunks WHERE case_id = $1),
-                     stored_bytes = CASE WHEN $2 THEN $3 ELSE stored_bytes + $3 END
-                 WHERE id = $1",
-                &[&write.case_id, &write.compacts, &chunk_len],
-            )
-            .await
-            .map_err(unavailable)?;
-        append_audit(&transaction, write.audit).await?;
         transaction.commit().await.map_err(unavailable)?;
-        Ok(CaseWriteOutcome::Stored { cursor })
+        Ok(stored)
     }
 
     async fn attachment_state(
@@ -914,6 +830,117 @@ impl Storage for PostgresStorage {
             .map_err(unavailable)?;
         Ok(rows.iter().map(case_from_row).collect())
     }
+}
+
+/// One case write inside the caller's transaction (see [`Storage::write_case`]).
+async fn write_case_in(
+    transaction: &Transaction<'_>,
+    write: CaseWrite,
+) -> Result<CaseWriteOutcome, StorageError> {
+    let current: Option<i64> = transaction
+        .query_opt(
+            "SELECT version FROM cases WHERE id = $1 FOR UPDATE",
+            &[&write.case_id],
+        )
+        .await
+        .map_err(unavailable)?
+        .map(|row| row.get(0));
+    if current != write.expected_version {
+        return Ok(CaseWriteOutcome::VersionConflict);
+    }
+    // Taking the cursor row's lock last keeps the time writes wait on each
+    // other short, and makes them commit in cursor order.
+    let cursor: i64 = transaction
+        .query_one(
+            "UPDATE case_cursor SET value = value + 1 RETURNING value",
+            &[],
+        )
+        .await
+        .map_err(unavailable)?
+        .get(0);
+    let now = now_rfc3339();
+    let shared = write.facts.shared_with_team();
+    if current.is_none() {
+        let inserted = transaction
+            .execute(
+                "INSERT INTO cases (id, case_type, status, summary, team, assigned_to,
+                     shared_with_team, heads, version, cursor, chunk_count, stored_bytes,
+                     created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, 0, 0, $10, $10)",
+                &[
+                    &write.case_id,
+                    &write.facts.case_type,
+                    &write.status,
+                    &write.summary,
+                    &write.facts.team,
+                    &write.facts.assigned_to,
+                    &shared,
+                    &write.heads,
+                    &cursor,
+                    &now,
+                ],
+            )
+            .await;
+        match inserted {
+            Ok(_) => {}
+            // Another node created the same case a moment ago.
+            Err(error) if is_unique_violation(&error) => {
+                return Ok(CaseWriteOutcome::VersionConflict);
+            }
+            Err(error) => return Err(unavailable(error)),
+        }
+    } else {
+        transaction
+            .execute(
+                "UPDATE cases SET case_type = $2, status = $3, summary = $4, team = $5,
+                     assigned_to = $6, shared_with_team = $7, heads = $8,
+                     version = version + 1, cursor = $9, updated_at = $10
+                 WHERE id = $1",
+                &[
+                    &write.case_id,
+                    &write.facts.case_type,
+                    &write.status,
+                    &write.summary,
+                    &write.facts.team,
+                    &write.facts.assigned_to,
+                    &shared,
+                    &write.heads,
+                    &cursor,
+                    &now,
+                ],
+            )
+            .await
+            .map_err(unavailable)?;
+    }
+    if write.compacts {
+        transaction
+            .execute(
+                "DELETE FROM case_chunks WHERE case_id = $1",
+                &[&write.case_id],
+            )
+            .await
+            .map_err(unavailable)?;
+    }
+    transaction
+        .execute(
+            "INSERT INTO case_chunks (case_id, cursor, device_id, bytes) VALUES ($1, $2, $3, $4)",
+            &[&write.case_id, &cursor, &write.device_id, &write.chunk],
+        )
+        .await
+        .map_err(unavailable)?;
+    let chunk_len = i64::try_from(write.chunk.len()).unwrap_or(i64::MAX);
+    transaction
+        .execute(
+            "UPDATE cases SET
+                 chunk_count = (SELECT count(*) FROM case_chunks WHERE case_id = $1),
+                 stored_bytes = CASE WHEN $2 THEN $3 ELSE stored_bytes + $3 END
+             WHERE id = $1",
+            &[&write.case_id, &write.compacts, &chunk_len],
+        )
+        .await
+        .map_err(unavailable)?;
+    append_audit(transaction, write.audit).await?;
+    Ok(CaseWriteOutcome::Stored { cursor })
 }
 
 async fn store_tokens(

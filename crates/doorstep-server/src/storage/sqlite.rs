@@ -643,90 +643,29 @@ impl Storage for SqliteStorage {
     async fn write_case(&self, write: CaseWrite) -> Result<CaseWriteOutcome, StorageError> {
         self.run(move |connection| {
             let transaction = connection.transaction().map_err(unavailable)?;
-            let current: Option<i64> = transaction
-                .query_row("SELECT version FROM cases WHERE id = ?1", [&write.case_id], |row| {
-                    row.get(0)
-                })
-                .optional()
-                .map_err(unavailable)?;
-            if current != write.expected_version {
-                return Ok(CaseWriteOutcome::VersionConflict);
+            let outcome = write_case_in(&transaction, write)?;
+            if matches!(outcome, CaseWriteOutcome::Stored { .. }) {
+                transaction.commit().map_err(unavailable)?;
             }
-            let cursor: i64 = transaction
-                .query_row(
-                    "UPDATE case_cursor SET value = value + 1 RETURNING value",
-                    [],
-                    |row| row.get(0),
-                )
-                .map_err(unavailable)?;
-            let now = now_rfc3339();
-            let chunk_len = i64::try_from(write.chunk.len()).unwrap_or(i64::MAX);
-            if current.is_none() {
-                transaction
-                    .execute(
-                        "INSERT INTO cases (id, case_type, status, summary, team, assigned_to,
-                             shared_with_team, heads, version, cursor, chunk_count, stored_bytes,
-                             created_at, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, 0, 0, ?10, ?10)",
-                        rusqlite::params![
-                            write.case_id,
-                            write.facts.case_type,
-                            write.status,
-                            write.summary,
-                            write.facts.team,
-                            write.facts.assigned_to,
-                            write.facts.shared_with_team(),
-                            write.heads,
-                            cursor,
-                            now
-                        ],
-                    )
-                    .map_err(unavailable)?;
-            } else {
-                transaction
-                    .execute(
-                        "UPDATE cases SET case_type = ?2, status = ?3, summary = ?4, team = ?5,
-                             assigned_to = ?6, shared_with_team = ?7, heads = ?8,
-                             version = version + 1, cursor = ?9, updated_at = ?10
-                         WHERE id = ?1",
-                        rusqlite::params![
-                            write.case_id,
-                            write.facts.case_type,
-                            write.status,
-                            write.summary,
-                            write.facts.team,
-                            write.facts.assigned_to,
-                            write.facts.shared_with_team(),
-                            write.heads,
-                            cursor,
-                            now
-                        ],
-                    )
-                    .map_err(unavailable)?;
+            Ok(outcome)
+        })
+        .await
+    }
+
+    async fn seed_cases(&self, writes: Vec<CaseWrite>) -> Result<usize, StorageError> {
+        self.run(move |connection| {
+            let transaction = connection.transaction().map_err(unavailable)?;
+            let mut stored = 0;
+            for write in writes {
+                if matches!(
+                    write_case_in(&transaction, write)?,
+                    CaseWriteOutcome::Stored { .. }
+                ) {
+                    stored += 1;
+                }
             }
-            if write.compacts {
-                transaction
-                    .execute("DELETE FROM case_chunks WHERE case_id = ?1", [&write.case_id])
-                    .map_err(unavailable)?;
-            }
-            transaction
-                .execute(
-                    "INSERT INTO case_chunks (case_id, cursor, device_id, bytes) VALUES (?1, ?2, ?3, ?4)",
-                    rusqlite::params![write.case_id, cursor, write.device_id, write.chunk],
-                )
-                .map_err(unavailable)?;
-            transaction
-                .execute(
-                    "UPDATE cases SET
-                         chunk_count = (SELECT count(*) FROM case_chunks WHERE case_id = ?1),
-                         stored_bytes = CASE WHEN ?2 THEN ?3 ELSE stored_bytes + ?3 END
-                     WHERE id = ?1",
-                    rusqlite::params![write.case_id, write.compacts, chunk_len],
-                )
-                .map_err(unavailable)?;
-            append_audit(&transaction, write.audit)?;
             transaction.commit().map_err(unavailable)?;
-            Ok(CaseWriteOutcome::Stored { cursor })
+            Ok(stored)
         })
         .await
     }
@@ -907,6 +846,101 @@ impl Storage for SqliteStorage {
         })
         .await
     }
+}
+
+/// One case write inside the caller's transaction (see [`Storage::write_case`]).
+fn write_case_in(
+    transaction: &rusqlite::Transaction<'_>,
+    write: CaseWrite,
+) -> Result<CaseWriteOutcome, StorageError> {
+    let current: Option<i64> = transaction
+        .query_row(
+            "SELECT version FROM cases WHERE id = ?1",
+            [&write.case_id],
+            |row| row.get(0),
+        )
+        .optional()
+        .map_err(unavailable)?;
+    if current != write.expected_version {
+        return Ok(CaseWriteOutcome::VersionConflict);
+    }
+    let cursor: i64 = transaction
+        .query_row(
+            "UPDATE case_cursor SET value = value + 1 RETURNING value",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(unavailable)?;
+    let now = now_rfc3339();
+    let chunk_len = i64::try_from(write.chunk.len()).unwrap_or(i64::MAX);
+    if current.is_none() {
+        transaction
+            .execute(
+                "INSERT INTO cases (id, case_type, status, summary, team, assigned_to,
+                     shared_with_team, heads, version, cursor, chunk_count, stored_bytes,
+                     created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, 0, 0, ?10, ?10)",
+                rusqlite::params![
+                    write.case_id,
+                    write.facts.case_type,
+                    write.status,
+                    write.summary,
+                    write.facts.team,
+                    write.facts.assigned_to,
+                    write.facts.shared_with_team(),
+                    write.heads,
+                    cursor,
+                    now
+                ],
+            )
+            .map_err(unavailable)?;
+    } else {
+        transaction
+            .execute(
+                "UPDATE cases SET case_type = ?2, status = ?3, summary = ?4, team = ?5,
+                     assigned_to = ?6, shared_with_team = ?7, heads = ?8,
+                     version = version + 1, cursor = ?9, updated_at = ?10
+                 WHERE id = ?1",
+                rusqlite::params![
+                    write.case_id,
+                    write.facts.case_type,
+                    write.status,
+                    write.summary,
+                    write.facts.team,
+                    write.facts.assigned_to,
+                    write.facts.shared_with_team(),
+                    write.heads,
+                    cursor,
+                    now
+                ],
+            )
+            .map_err(unavailable)?;
+    }
+    if write.compacts {
+        transaction
+            .execute(
+                "DELETE FROM case_chunks WHERE case_id = ?1",
+                [&write.case_id],
+            )
+            .map_err(unavailable)?;
+    }
+    transaction
+        .execute(
+            "INSERT INTO case_chunks (case_id, cursor, device_id, bytes) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![write.case_id, cursor, write.device_id, write.chunk],
+        )
+        .map_err(unavailable)?;
+    transaction
+        .execute(
+            "UPDATE cases SET
+                 chunk_count = (SELECT count(*) FROM case_chunks WHERE case_id = ?1),
+                 stored_bytes = CASE WHEN ?2 THEN ?3 ELSE stored_bytes + ?3 END
+             WHERE id = ?1",
+            rusqlite::params![write.case_id, write.compacts, chunk_len],
+        )
+        .map_err(unavailable)?;
+    append_audit(transaction, write.audit)?;
+    Ok(CaseWriteOutcome::Stored { cursor })
 }
 
 fn store_tokens(

@@ -36,6 +36,9 @@ CREATE TABLE cases (
     summary          TEXT NOT NULL,
     team             TEXT,
     assigned_to      TEXT,
+    -- Trimmed and lowercased by the server's code, so both backends match names alike.
+    team_key         TEXT,
+    assignee_key     TEXT,
     shared_with_team BOOLEAN NOT NULL,
     heads            TEXT NOT NULL,
     version          BIGINT NOT NULL,
@@ -46,8 +49,8 @@ CREATE TABLE cases (
     updated_at       TEXT NOT NULL
 );
 CREATE INDEX cases_cursor ON cases (cursor);
-CREATE INDEX cases_team ON cases (lower(team), cursor);
-CREATE INDEX cases_assignee ON cases (lower(assigned_to), cursor);
+CREATE INDEX cases_team ON cases (team_key, cursor);
+CREATE INDEX cases_assignee ON cases (assignee_key, cursor);
 
 CREATE TABLE case_chunks (
     case_id   TEXT NOT NULL REFERENCES cases (id),

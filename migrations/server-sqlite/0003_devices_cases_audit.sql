@@ -43,6 +43,9 @@ CREATE TABLE cases (
     summary          TEXT NOT NULL,
     team             TEXT,
     assigned_to      TEXT,
+    -- Trimmed and lowercased by the server's code, so both backends match names alike.
+    team_key         TEXT,
+    assignee_key     TEXT,
     shared_with_team INTEGER NOT NULL CHECK (shared_with_team IN (0, 1)),
     heads            TEXT NOT NULL,
     version          INTEGER NOT NULL,
@@ -53,8 +56,8 @@ CREATE TABLE cases (
     updated_at       TEXT NOT NULL
 );
 CREATE INDEX cases_cursor ON cases (cursor);
-CREATE INDEX cases_team ON cases (lower(team), cursor);
-CREATE INDEX cases_assignee ON cases (lower(assigned_to), cursor);
+CREATE INDEX cases_team ON cases (team_key, cursor);
+CREATE INDEX cases_assignee ON cases (assignee_key, cursor);
 
 -- The document, as automerge change chunks. Compaction replaces a case's
 -- chunks with one snapshot at the latest cursor.

@@ -1,24 +1,43 @@
--- Attachments: content-addressed blobs, uploaded in chunks so an upload can
--- resume. A blob is shared by every case that refers to it.
+-- Attachments: content-addressed blobs. A blob is stored once, however many
+-- cases refer to it; a case is linked to a blob only after someone who may
+-- change that case uploaded bytes that hash to its address.
 CREATE TABLE attachments (
-    sha256       TEXT PRIMARY KEY NOT NULL,
-    size         INTEGER NOT NULL,
-    received     INTEGER NOT NULL,
-    complete     INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
-    created_at   TEXT NOT NULL,
-    completed_at TEXT
+    sha256     TEXT PRIMARY KEY NOT NULL,
+    size       INTEGER NOT NULL,
+    created_at TEXT NOT NULL
 );
 
 CREATE TABLE attachment_chunks (
-    sha256 TEXT NOT NULL REFERENCES attachments (sha256) ON DELETE CASCADE,
+    sha256       TEXT NOT NULL REFERENCES attachments (sha256) ON DELETE CASCADE,
     offset_bytes INTEGER NOT NULL,
-    bytes  BLOB NOT NULL,
+    bytes        BLOB NOT NULL,
     PRIMARY KEY (sha256, offset_bytes)
 );
 
 CREATE TABLE attachment_cases (
-    sha256  TEXT NOT NULL REFERENCES attachments (sha256) ON DELETE CASCADE,
-    case_id TEXT NOT NULL REFERENCES cases (id),
+    sha256    TEXT NOT NULL REFERENCES attachments (sha256) ON DELETE CASCADE,
+    case_id   TEXT NOT NULL REFERENCES cases (id),
+    linked_at TEXT NOT NULL,
     PRIMARY KEY (sha256, case_id)
 );
 CREATE INDEX attachment_cases_case ON attachment_cases (case_id);
+
+-- Uploads in progress, one per (file, case), so nobody can hold up another
+-- case's upload. Abandoned ones are cleared after a week.
+CREATE TABLE attachment_uploads (
+    sha256     TEXT NOT NULL,
+    case_id    TEXT NOT NULL REFERENCES cases (id),
+    size       INTEGER NOT NULL,
+    received   INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    PRIMARY KEY (sha256, case_id)
+);
+
+CREATE TABLE attachment_upload_chunks (
+    sha256       TEXT NOT NULL,
+    case_id      TEXT NOT NULL,
+    offset_bytes INTEGER NOT NULL,
+    bytes        BLOB NOT NULL,
+    PRIMARY KEY (sha256, case_id, offset_bytes),
+    FOREIGN KEY (sha256, case_id) REFERENCES attachment_uploads (sha256, case_id) ON DELETE CASCADE
+);

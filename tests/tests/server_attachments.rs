@@ -63,6 +63,16 @@ fn a_photo_uploads_in_pieces_resumes_after_a_drop_and_only_the_team_can_download
     let amy = sign_in(server.address, "amy", PASSWORD, "amy-laptop");
     let sam = sign_in(server.address, "sam", PASSWORD, "sam-laptop");
     let sid = sign_in(server.address, "sid", PASSWORD, "sid-laptop");
+    let sids_case = new_case(
+        "SID-1",
+        "housing",
+        "Sid's own case",
+        "sid",
+        Some("South"),
+        Some("sid"),
+    )
+    .save();
+    assert_eq!(push(server.address, &sid, "SID-1", &sids_case).status, 200);
     for case_id in ["PHOTO-1", "PHOTO-2"] {
         let case = new_case(
             case_id,
@@ -107,7 +117,7 @@ fn a_photo_uploads_in_pieces_resumes_after_a_drop_and_only_the_team_can_download
     let status = request(
         server.address,
         "GET",
-        &format!("/v1/attachments/{sha}/status"),
+        &format!("/v1/attachments/{sha}/status?case_id=PHOTO-1"),
         Some(&amy.access),
         None,
         b"",
@@ -142,15 +152,47 @@ fn a_photo_uploads_in_pieces_resumes_after_a_drop_and_only_the_team_can_download
     let done = request(
         server.address,
         "GET",
-        &format!("/v1/attachments/{sha}/status"),
+        &format!("/v1/attachments/{sha}/status?case_id=PHOTO-1"),
         Some(&amy.access),
         None,
         b"",
     );
     assert_eq!(done.json()["complete"], true);
 
-    // The same photo on a second case is linked, not stored again.
-    let again = put_piece(&server, &amy, &sha, "PHOTO-2", size, 0, &photo[..PIECE]);
+    // Knowing the hash is not enough: sid starts an "upload" of it to his own
+    // case with one byte, which neither reaches the file nor blocks anyone.
+    let probe = put_piece(&server, &sid, &sha, "SID-1", 1, 0, &photo[..1]);
+    assert_eq!(
+        probe.status, 400,
+        "one byte does not hash to the address: {}",
+        probe.body
+    );
+    let probe = put_piece(&server, &sid, &sha, "SID-1", size, 0, &photo[..10]);
+    assert_eq!(probe.json()["complete"], false);
+
+    // The same photo on a second case: amy sends it again (proof she has it),
+    // and it is linked to that case too.
+    for offset in [0, PIECE, 2 * PIECE] {
+        let end = (offset + PIECE).min(size);
+        let response = put_piece(
+            &server,
+            &amy,
+            &sha,
+            "PHOTO-2",
+            size,
+            offset,
+            &photo[offset..end],
+        );
+        assert_eq!(response.status, 200, "{}", response.body);
+    }
+    let again = request(
+        server.address,
+        "GET",
+        &format!("/v1/attachments/{sha}/status?case_id=PHOTO-2"),
+        Some(&amy.access),
+        None,
+        b"",
+    );
     assert_eq!(again.json()["complete"], true);
 
     // The team lead downloads exactly the bytes; another team cannot even learn it exists.
@@ -221,12 +263,12 @@ fn bytes_that_do_not_match_their_address_or_break_the_rules_are_refused_and_not_
     let gone = request(
         server.address,
         "GET",
-        &format!("/v1/attachments/{wrong_sha}/status"),
+        &format!("/v1/attachments/{wrong_sha}/status?case_id=DOC-1"),
         Some(&amy.access),
         None,
         b"",
     );
-    assert_eq!(gone.status, 404, "nothing of it was kept");
+    assert_eq!(gone.status, 404, "nothing of it was kept: {}", gone.body);
 
     let sha = hex::encode(Sha256::digest(&letter));
     let as_text = request(

@@ -112,6 +112,14 @@ fn each_kind_of_bad_request_gets_its_own_clear_refusal_and_nothing_is_stored() {
             "is not a case id",
         ),
         (
+            "a device time that is not a time",
+            json!({ "protocol": 1, "since": 0, "device_time": "yesterday teatime" }).to_string().into_bytes(),
+            Some("application/json"),
+            400,
+            "bad_request",
+            "RFC 3339",
+        ),
+        (
             "a protocol from the future",
             json!({ "protocol": 99, "since": 0 }).to_string().into_bytes(),
             Some("application/json"),

@@ -404,3 +404,38 @@ fn the_device_whose_push_compacts_a_case_still_receives_everyone_elses_changes()
     apply(&mut amys, &amy_catch_up, "FOLD-1");
     assert_eq!(amys.heads(), sams.heads());
 }
+
+#[test]
+fn names_that_decide_access_are_matched_however_they_were_typed() {
+    let (_dir, server) = setup();
+    let amy = sign_in(server.address, "amy", PASSWORD, "amy-laptop");
+    let sam = sign_in(server.address, "sam", PASSWORD, "sam-laptop");
+    let case = new_case(
+        "SPACES-1",
+        "adult_social_care",
+        "Typed in a hurry",
+        "amy",
+        Some("  north "),
+        Some(" AMY"),
+    )
+    .save();
+    let response = push(server.address, &amy, "SPACES-1", &case).json();
+    assert_eq!(
+        response["acknowledged"][0]["case_id"], "SPACES-1",
+        "{response}"
+    );
+    let listed = doorstep_stories::request(
+        server.address,
+        "GET",
+        "/v1/cases",
+        Some(&sam.access),
+        None,
+        b"",
+    )
+    .json();
+    assert_eq!(
+        listed["cases"][0]["case_id"], "SPACES-1",
+        "the lead sees it: {listed}"
+    );
+    assert_eq!(listed["cases"][0]["team"], "north", "stored trimmed");
+}

@@ -212,3 +212,53 @@ fn a_disabled_account_is_refused_at_once_even_with_a_live_token() {
         "disabling is not revoking"
     );
 }
+
+#[test]
+fn guesses_sent_all_at_once_are_counted_too() {
+    let (_dir, server) = setup();
+    let address = server.address;
+    let answers: Vec<u16> = (0..24)
+        .map(|n| {
+            std::thread::spawn(move || {
+                post_json(
+                    address,
+                    "/v1/session",
+                    None,
+                    &json!({
+                        "user": "amy",
+                        "password": format!("guess number {n} of many"),
+                        "device": { "hostname": "attacker", "os": "Linux", "app_version": "0.1.0" },
+                    }),
+                )
+                .status
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|guess| guess.join().unwrap())
+        .collect();
+    let checked = answers.iter().filter(|status| **status == 401).count();
+    let locked = answers.iter().filter(|status| **status == 429).count();
+    assert_eq!(checked + locked, answers.len(), "{answers:?}");
+    assert!(
+        checked <= 5,
+        "only 5 guesses may be checked, {checked} were: {answers:?}"
+    );
+    assert_eq!(sign_in_attempt(&server, "amy", PASSWORD, None).status, 429);
+}
+
+#[test]
+fn a_user_name_nobody_could_have_is_refused_without_a_trace() {
+    let (dir, server) = setup();
+    let huge = "x".repeat(100_000);
+    for name in [huge.as_str(), "", "amy\u{0}"] {
+        let response = sign_in_attempt(&server, name, "whatever password", None);
+        assert_eq!(response.status, 401);
+        assert_eq!(response.json()["error"], "sign_in_failed");
+    }
+    let (_, out, _) = server_admin(dir.path(), None, &["audit", "export"], None);
+    assert!(
+        !out.contains("xxxxxxxxxx"),
+        "the junk name was not written to the audit log"
+    );
+}

@@ -50,6 +50,19 @@ pub fn case_type_is_shared_with_team(case_type: &str) -> bool {
         .any(|shared| shared.eq_ignore_ascii_case(case_type.trim()))
 }
 
+/// How names are compared for access: trimmed and lowercased (Unicode), the
+/// same in the server's code and, through stored keys, in its SQL.
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+fn same_name(a: &Option<String>, b: &Option<String>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => name_key(a) == name_key(b),
+        _ => false,
+    }
+}
+
 /// The facts about a case that decide who may see it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CaseAccessFacts {
@@ -61,6 +74,15 @@ pub struct CaseAccessFacts {
 impl CaseAccessFacts {
     pub fn shared_with_team(&self) -> bool {
         case_type_is_shared_with_team(&self.case_type)
+    }
+
+    /// The team's key for database lookups (see [`name_key`]).
+    pub fn team_key(&self) -> Option<String> {
+        self.team.as_deref().map(name_key)
+    }
+
+    pub fn assignee_key(&self) -> Option<String> {
+        self.assigned_to.as_deref().map(name_key)
     }
 }
 
@@ -89,12 +111,8 @@ impl CaseScope {
     }
 
     pub fn includes(&self, case: &CaseAccessFacts) -> bool {
-        let same = |a: &Option<String>, b: &Option<String>| match (a, b) {
-            (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
-            _ => false,
-        };
-        same(&self.assignee, &case.assigned_to)
-            || (same(&self.team, &case.team) && (self.whole_team || case.shared_with_team()))
+        same_name(&self.assignee, &case.assigned_to)
+            || (same_name(&self.team, &case.team) && (self.whole_team || case.shared_with_team()))
     }
 }
 
@@ -143,9 +161,8 @@ impl Reader {
             return Err(WriteRefusal::NotYourCase);
         }
         let same = |a: &Option<String>, b: &Option<String>| match (a, b) {
-            (Some(a), Some(b)) => a.trim().eq_ignore_ascii_case(b.trim()),
             (None, None) => true,
-            _ => false,
+            _ => same_name(a, b),
         };
         let team_is_writers = after.team.is_some() && same(&after.team, &self.team);
         let team_unchanged = before.is_some_and(|before| same(&before.team, &after.team));
@@ -213,6 +230,14 @@ mod tests {
             role,
             team: team.map(Into::into),
         }
+    }
+
+    #[test]
+    fn names_match_ignoring_case_in_any_alphabet_and_surrounding_spaces() {
+        let elin = person("Élin", Role::Caseworker, Some("Ynys Môn"));
+        assert!(elin.may_see(&case("adult_social_care", Some("YNYS MÔN"), Some(" élin "))));
+        assert!(elin.may_see(&case("housing", Some("ynys môn "), None)));
+        assert!(!elin.may_see(&case("housing", Some("Ynys Mon"), None)));
     }
 
     #[test]

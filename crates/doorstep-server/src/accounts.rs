@@ -163,6 +163,18 @@ impl ThrottlePolicy {
     }
 }
 
+impl ThrottlePolicy {
+    /// The same limits, applied to counts that already include the attempt
+    /// being decided (it is recorded before its password is checked).
+    pub fn counting_this_attempt(&self) -> Self {
+        Self {
+            account_failures: self.account_failures.saturating_add(1),
+            address_failures: self.address_failures.saturating_add(1),
+            lockout: self.lockout,
+        }
+    }
+}
+
 /// The name sign-in failures are counted under: an account name as typed, ignoring case.
 pub fn throttle_key(account: &str) -> String {
     account.trim().to_lowercase()

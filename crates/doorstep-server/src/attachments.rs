@@ -2,6 +2,11 @@
 //! that resume where they stopped, checked against their SHA-256 address
 //! before anyone can download them, and readable only by people who may see
 //! a case that refers to them.
+//!
+//! A case is linked to a file only when someone who may change that case has
+//! uploaded every byte of it and the bytes hash to the address. Knowing a
+//! file's hash is therefore never enough to reach it. The server still stores
+//! each file once, however many cases upload it.
 
 use axum::http::StatusCode;
 use doorstep_protocol::attachments::{
@@ -81,7 +86,6 @@ pub async fn upload_chunk<S: Storage>(
     bytes: Vec<u8>,
 ) -> Result<AttachmentStatus, ApiFailure> {
     check_address(sha256)?;
-    check_case_id(&placement.case_id)?;
     if placement.size == 0 || placement.size > MAX_ATTACHMENT_BYTES {
         return Err(ApiFailure::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -107,43 +111,34 @@ pub async fn upload_chunk<S: Storage>(
             "The piece is empty or runs past the end of the file: check `offset` and `size`.",
         ));
     }
-    let reader = caller.reader();
-    let case = state
-        .storage
-        .case_record(&placement.case_id)
-        .await?
-        .filter(|record| {
-            reader
-                .may_change(Some(&record.facts), &record.facts)
-                .is_ok()
-        })
-        .ok_or_else(|| ApiFailure::case_not_found(&placement.case_id))?;
+    let case = writable_case(state, caller, &placement.case_id).await?;
     let size = i64::try_from(placement.size).unwrap_or(i64::MAX);
     let offset = i64::try_from(placement.offset).unwrap_or(i64::MAX);
 
-    if let Some(existing) = state.storage.attachment_state(sha256).await?
-        && existing.complete
-    {
-        // The same bytes are already here, perhaps from another case: link, don't store twice.
-        state.storage.link_attachment(sha256, &case.case_id).await?;
-        return Ok(status(sha256, existing));
+    if state.storage.attachment_linked(sha256, &case).await? {
+        return Ok(AttachmentStatus {
+            sha256: sha256.to_owned(),
+            size: placement.size,
+            received: placement.size,
+            complete: true,
+        });
     }
     let length = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     let after = state
         .storage
-        .append_attachment_chunk(sha256, &case.case_id, size, offset, bytes)
+        .append_upload_chunk(sha256, &case, size, offset, bytes)
         .await?;
     if after.size != size {
         return Err(ApiFailure::new(
             StatusCode::CONFLICT,
             "upload_size_differs",
             format!(
-                "An upload of this file is under way with size {} bytes, not {size}. Check the file, or upload the same file again.",
+                "An upload of this file to this case is under way with size {} bytes, not {size}. Check the file, or finish that upload.",
                 after.size
             ),
         ));
     }
-    if after.received != offset + length && !after.complete {
+    if after.received != offset + length {
         return Err(ApiFailure::new(
             StatusCode::CONFLICT,
             "upload_offset",
@@ -153,53 +148,96 @@ pub async fn upload_chunk<S: Storage>(
             ),
         ));
     }
-    if after.received == after.size && !after.complete {
-        let stored = state.storage.attachment_bytes(sha256).await?;
-        let digest = tokio::task::spawn_blocking(move || hex::encode(Sha256::digest(&stored)))
-            .await
-            .map_err(|error| {
-                ApiFailure::bad_request(format!("The file could not be checked: {error}"))
-            })?;
-        if digest != sha256 {
-            state.storage.discard_attachment(sha256).await?;
-            return Err(ApiFailure::bad_request(format!(
-                "The file's bytes do not match its address (they hash to {digest}). Nothing was kept; upload the file again from the start."
-            )));
-        }
-        state
-            .storage
-            .complete_attachment(
-                sha256,
-                AuditEvent::new("attachment_uploaded")
-                    .by(caller.user.name.clone())
-                    .device(caller.device.id.clone(), None)
-                    .case(case.case_id.clone())
-                    .detail(json!({ "sha256": sha256, "size": size })),
-            )
-            .await?;
-        return Ok(status(
-            sha256,
-            AttachmentState {
-                complete: true,
-                ..after
-            },
-        ));
+    if after.received < after.size {
+        return Ok(status(sha256, after));
     }
-    Ok(status(sha256, after))
+    let uploaded = state.storage.upload_bytes(sha256, &case).await?;
+    let digest = tokio::task::spawn_blocking(move || hex::encode(Sha256::digest(&uploaded)))
+        .await
+        .map_err(|error| {
+            ApiFailure::bad_request(format!("The file could not be checked: {error}"))
+        })?;
+    if digest != sha256 {
+        state.storage.discard_upload(sha256, &case).await?;
+        return Err(ApiFailure::bad_request(format!(
+            "The file's bytes do not match its address (they hash to {digest}). Nothing was kept; upload the file again from the start."
+        )));
+    }
+    state
+        .storage
+        .finish_upload(
+            sha256,
+            &case,
+            AuditEvent::new("attachment_uploaded")
+                .by(caller.user.name.clone())
+                .device(caller.device.id.clone(), caller.device_time.clone())
+                .case(case.clone())
+                .detail(json!({ "sha256": sha256, "size": size })),
+        )
+        .await?;
+    Ok(status(
+        sha256,
+        AttachmentState {
+            complete: true,
+            ..after
+        },
+    ))
+}
+
+/// The case, if the caller may change it; otherwise it answers like a missing case.
+async fn writable_case<S: Storage>(
+    state: &AppState<S>,
+    caller: &Caller,
+    case_id: &str,
+) -> Result<String, ApiFailure> {
+    check_case_id(case_id)?;
+    let reader = caller.reader();
+    state
+        .storage
+        .case_record(case_id)
+        .await?
+        .filter(|record| {
+            reader
+                .may_change(Some(&record.facts), &record.facts)
+                .is_ok()
+        })
+        .map(|record| record.case_id)
+        .ok_or_else(|| ApiFailure::case_not_found(case_id))
+}
+
+/// `GET /v1/attachments/{sha256}/status?case_id=…`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusQuery {
+    pub case_id: String,
 }
 
 pub async fn upload_status<S: Storage>(
     state: &AppState<S>,
     caller: &Caller,
     sha256: &str,
+    case_id: &str,
 ) -> Result<AttachmentStatus, ApiFailure> {
     check_address(sha256)?;
-    if !may_see(state, caller, sha256).await? {
-        return Err(not_found(sha256));
+    let case = writable_case(state, caller, case_id).await?;
+    if state.storage.attachment_linked(sha256, &case).await? {
+        let size = state
+            .storage
+            .attachment_size(sha256)
+            .await?
+            .unwrap_or_default();
+        return Ok(status(
+            sha256,
+            AttachmentState {
+                size,
+                received: size,
+                complete: true,
+            },
+        ));
     }
     let current = state
         .storage
-        .attachment_state(sha256)
+        .upload_state(sha256, &case)
         .await?
         .ok_or_else(|| not_found(sha256))?;
     Ok(status(sha256, current))
@@ -211,12 +249,8 @@ pub async fn download<S: Storage>(
     sha256: &str,
 ) -> Result<Vec<u8>, ApiFailure> {
     check_address(sha256).map_err(|_| not_found(sha256))?;
-    let complete = state
-        .storage
-        .attachment_state(sha256)
-        .await?
-        .is_some_and(|current| current.complete);
-    if !complete || !may_see(state, caller, sha256).await? {
+    let stored = state.storage.attachment_size(sha256).await?.is_some();
+    if !stored || !may_see(state, caller, sha256).await? {
         return Err(not_found(sha256));
     }
     let bytes = state.storage.attachment_bytes(sha256).await?;
@@ -225,7 +259,7 @@ pub async fn download<S: Storage>(
         .record_audit(vec![
             AuditEvent::new("attachment_downloaded")
                 .by(caller.user.name.clone())
-                .device(caller.device.id.clone(), None)
+                .device(caller.device.id.clone(), caller.device_time.clone())
                 .detail(json!({ "sha256": sha256 })),
         ])
         .await?;

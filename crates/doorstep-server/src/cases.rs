@@ -90,6 +90,23 @@ fn hex_heads(heads: &[ChangeHash]) -> Vec<String> {
     heads.iter().map(|head| head.to_string()).collect()
 }
 
+/// A name that decides access, trimmed; one nobody could type is refused.
+fn usable(what: &str, value: Option<String>) -> Result<Option<String>, MergeRefusal> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    if value.chars().count() > 200 || value.chars().any(char::is_control) {
+        return Err(MergeRefusal::NotACase(format!(
+            "its {what} is not a usable name"
+        )));
+    }
+    Ok(Some(value.to_owned()))
+}
+
 /// What merging a push produced, before access is checked.
 pub(crate) struct Merged {
     after: CaseAccessFacts,
@@ -185,9 +202,10 @@ fn merge_unguarded(
     }
     let projection = document.projection();
     let after = CaseAccessFacts {
-        case_type: projection.case_type.clone(),
-        team: projection.team.clone(),
-        assigned_to: projection.assigned_to.clone(),
+        case_type: usable("case type", Some(projection.case_type.clone()))?
+            .ok_or_else(|| MergeRefusal::NotACase("it has no case type".into()))?,
+        team: usable("team", projection.team.clone())?,
+        assigned_to: usable("assignee", projection.assigned_to.clone())?,
     };
     let new_heads = document.heads();
     let chunk = if existing.is_empty() {
@@ -371,9 +389,18 @@ pub async fn sync<S: Storage>(
             )));
         }
     }
+    if request.full.len() > MAX_CASES_PER_RESPONSE {
+        return Err(ApiFailure::bad_request(format!(
+            "Ask for at most {MAX_CASES_PER_RESPONSE} whole cases in one request, and the rest in the next."
+        )));
+    }
     for case_id in &request.full {
         check_case_id(case_id)?;
     }
+    let device_time = match crate::sessions::check_device_time(request.device_time.as_deref())? {
+        Some(time) => Some(time),
+        None => caller.device_time.clone(),
+    };
     // Every push is checked before any is stored, so bad input stores nothing.
     let pushes = request.push;
     let pushes = tokio::task::spawn_blocking(move || {
@@ -398,7 +425,7 @@ pub async fn sync<S: Storage>(
         ..SyncResponse::default()
     };
     for push in pushes {
-        match push_one(state, caller, &reader, push, request.device_time.clone()).await? {
+        match push_one(state, caller, &reader, push, device_time.clone()).await? {
             PushOutcome::Acknowledged(ack) => response.acknowledged.push(ack),
             PushOutcome::Rejected(rejection) => response.rejected.push(rejection),
         }
@@ -409,6 +436,11 @@ pub async fn sync<S: Storage>(
     for case_id in &request.full {
         match state.storage.case_record(case_id).await? {
             Some(record) if reader.may_see(&record.facts) => {
+                if budget == 0 {
+                    // Out of room: the device asks again for what it did not get.
+                    response.more = true;
+                    continue;
+                }
                 let chunks = state.storage.case_chunks(case_id, 0, None).await?;
                 budget = budget.saturating_sub(chunks.iter().map(|c| c.bytes.len()).sum());
                 reads.push(case_id.clone());
@@ -430,6 +462,12 @@ pub async fn sync<S: Storage>(
         .storage
         .cases_changed(&reader.scope(), request.since, limit + 1)
         .await?;
+    // The SQL scope and the access rules agree (the conformance and matrix
+    // stories check it); filtering again here means they cannot drift apart.
+    let changed: Vec<CaseRecord> = changed
+        .into_iter()
+        .filter(|record| reader.may_see(&record.facts))
+        .collect();
     for (index, record) in changed.iter().enumerate() {
         if index >= MAX_CASES_PER_RESPONSE || budget == 0 {
             response.more = true;
@@ -462,14 +500,14 @@ pub async fn sync<S: Storage>(
         .map(|case_id| {
             AuditEvent::new("case_downloaded")
                 .by(caller.user.name.clone())
-                .device(caller.device.id.clone(), request.device_time.clone())
+                .device(caller.device.id.clone(), device_time.clone())
                 .case(case_id)
         })
         .collect();
     events.push(
         AuditEvent::new("synced")
             .by(caller.user.name.clone())
-            .device(caller.device.id.clone(), request.device_time.clone())
+            .device(caller.device.id.clone(), device_time.clone())
             .detail(json!({
                 "acknowledged": response.acknowledged.len(),
                 "rejected": response.rejected.len(),
@@ -512,16 +550,20 @@ pub async fn list<S: Storage>(
     limit: i64,
 ) -> Result<CaseList, ApiFailure> {
     let limit = limit.clamp(1, 1000);
-    let records = state
+    let reader = caller.reader();
+    let records: Vec<CaseRecord> = state
         .storage
-        .cases_changed(&caller.reader().scope(), after.max(0), limit)
-        .await?;
+        .cases_changed(&reader.scope(), after.max(0), limit)
+        .await?
+        .into_iter()
+        .filter(|record| reader.may_see(&record.facts))
+        .collect();
     state
         .storage
         .record_audit(vec![
             AuditEvent::new("cases_listed")
                 .by(caller.user.name.clone())
-                .device(caller.device.id.clone(), None)
+                .device(caller.device.id.clone(), caller.device_time.clone())
                 .detail(json!({ "count": records.len() })),
         ])
         .await?;
@@ -558,7 +600,7 @@ pub async fn read<S: Storage>(
         .record_audit(vec![
             AuditEvent::new("case_viewed")
                 .by(caller.user.name.clone())
-                .device(caller.device.id.clone(), None)
+                .device(caller.device.id.clone(), caller.device_time.clone())
                 .case(case_id),
         ])
         .await?;

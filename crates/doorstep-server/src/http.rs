@@ -235,7 +235,8 @@ async fn sign_out<S: Storage>(
     State(state): State<AppState<S>>,
     caller: Caller,
 ) -> Result<StatusCode, ApiFailure> {
-    sessions::sign_out(&state, &caller, None).await?;
+    let device_time = caller.device_time.clone();
+    sessions::sign_out(&state, &caller, device_time).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -319,8 +320,15 @@ async fn attachment_status<S: Storage>(
     State(state): State<AppState<S>>,
     caller: Caller,
     Path(sha256): Path<String>,
+    query: Result<Query<attachments::StatusQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<AttachmentStatus>, ApiFailure> {
-    attachments::upload_status(&state, &caller, &sha256)
+    let Query(query) = query.map_err(|rejection| {
+        ApiFailure::bad_request(format!(
+            "Say which case the upload is for: ?case_id=ID ({}).",
+            rejection.body_text()
+        ))
+    })?;
+    attachments::upload_status(&state, &caller, &sha256, &query.case_id)
         .await
         .map(Json)
 }

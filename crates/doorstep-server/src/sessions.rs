@@ -96,31 +96,47 @@ pub async fn sign_in<S: Storage>(
     address: IpAddr,
     request: SignInRequest,
 ) -> Result<SessionTokens, ApiFailure> {
+    let device_time = check_device_time(request.device_time.as_deref())?;
     let hostname = check_description("hostname", &request.device.hostname)?;
     let os = check_description("operating system", &request.device.os)?;
     let app_version = check_description("app version", &request.device.app_version)?;
+    // A name no account could have is refused before it costs a hash or a row.
+    if crate::storage::check_name("user", &request.user).is_err() {
+        return Err(sign_in_failed());
+    }
     let account = throttle_key(&request.user);
     let address_text = address_key(address);
     let now = now_millis();
+    // Count this attempt before checking the password, so that guesses sent
+    // in parallel are counted too; a correct password clears the count.
+    state
+        .storage
+        .record_sign_in_attempt(&account, &address_text)
+        .await?;
+    let policy = state.throttle.counting_this_attempt();
     let recent = state
         .storage
         .recent_sign_in_failures(
             &account,
             &address_text,
-            now - state.throttle.window_millis(),
-            i64::try_from(state.throttle.failures_to_read()).unwrap_or(i64::MAX),
+            now - policy.window_millis(),
+            i64::try_from(policy.failures_to_read()).unwrap_or(i64::MAX),
         )
         .await?;
-    let decision = state.throttle.decide(&recent, now);
-    if let ThrottleDecision::Locked { retry_after_secs } = decision {
-        state
-            .storage
-            .record_audit(vec![
-                AuditEvent::new("sign_in_refused_locked")
-                    .by(account.clone())
-                    .detail(json!({ "address": address.to_string() })),
-            ])
-            .await?;
+    if let ThrottleDecision::Locked { retry_after_secs } = policy.decide(&recent, now) {
+        // One audit row when a lock begins, not one per refused attempt.
+        let lock_begins = recent.for_account.len() == policy.account_failures as usize
+            || recent.from_address.len() == policy.address_failures as usize;
+        if lock_begins {
+            state
+                .storage
+                .record_audit(vec![
+                    AuditEvent::new("sign_in_locked")
+                        .by(account.clone())
+                        .detail(json!({ "address": address_text })),
+                ])
+                .await?;
+        }
         let mut failure = ApiFailure::new(
             StatusCode::TOO_MANY_REQUESTS,
             codes::SIGN_IN_LOCKED,
@@ -146,13 +162,11 @@ pub async fn sign_in<S: Storage>(
     let Some(credentials) = credentials.filter(|_| verified) else {
         state
             .storage
-            .record_sign_in_failure(
-                &account,
-                &address_text,
+            .record_audit(vec![
                 AuditEvent::new("sign_in_failed")
                     .by(account.clone())
                     .detail(json!({ "address": address_text })),
-            )
+            ])
             .await?;
         return Err(sign_in_failed());
     };
@@ -176,7 +190,7 @@ pub async fn sign_in<S: Storage>(
                     .record_audit(vec![
                         AuditEvent::new("device_told_to_wipe")
                             .by(user.name.clone())
-                            .device(device.id.clone(), request.device_time.clone()),
+                            .device(device.id.clone(), device_time.clone()),
                     ])
                     .await?;
                 return Err(ApiFailure::device_revoked());
@@ -193,7 +207,7 @@ pub async fn sign_in<S: Storage>(
     let issued = tokens::issue(state.tokens, now).map_err(token_failure)?;
     let audit = AuditEvent::new("signed_in")
         .by(user.name.clone())
-        .device(device_id.clone(), request.device_time.clone())
+        .device(device_id.clone(), device_time.clone())
         .detail(json!({
             "address": address.to_string(),
             "hostname": hostname,
@@ -223,6 +237,7 @@ pub async fn refresh<S: Storage>(
     state: &AppState<S>,
     request: RefreshRequest,
 ) -> Result<SessionTokens, ApiFailure> {
+    let device_time = check_device_time(request.device_time.as_deref())?;
     let old_digest = tokens::digest(request.refresh_token.expose());
     let Some(record) = state.storage.refresh_record(&old_digest).await? else {
         return Err(session_ended());
@@ -236,7 +251,7 @@ pub async fn refresh<S: Storage>(
             .record_audit(vec![
                 AuditEvent::new("device_told_to_wipe")
                     .by(device.user.clone())
-                    .device(device.id.clone(), request.device_time.clone()),
+                    .device(device.id.clone(), device_time.clone()),
             ])
             .await?;
         return Err(ApiFailure::device_revoked());
@@ -248,7 +263,7 @@ pub async fn refresh<S: Storage>(
                 &device.id,
                 AuditEvent::new("refresh_token_reused")
                     .by(device.user.clone())
-                    .device(device.id.clone(), request.device_time.clone())
+                    .device(device.id.clone(), device_time.clone())
                     .detail(json!({ "outcome": "session ended; sign in again" })),
             )
             .await?;
@@ -283,7 +298,26 @@ pub async fn refresh<S: Storage>(
 pub struct Caller {
     pub user: User,
     pub device: Device,
+    /// The device's clock when it sent the request (the `X-Doorstep-Device-Time`
+    /// header), so the audit log can order offline work truthfully.
+    pub device_time: Option<String>,
 }
+
+/// A device's clock reading, as RFC 3339; anything else is refused rather than recorded.
+pub fn check_device_time(value: Option<&str>) -> Result<Option<String>, ApiFailure> {
+    match value.map(str::trim) {
+        None => Ok(None),
+        Some(text) if doorstep_core::dates::Timestamp::parse_rfc3339(text).is_some() => {
+            Ok(Some(text.to_owned()))
+        }
+        Some(_) => Err(ApiFailure::bad_request(
+            "`device_time` must be an RFC 3339 time such as 2026-11-28T09:30:00Z.",
+        )),
+    }
+}
+
+/// The header a device puts its own clock in, as RFC 3339.
+pub const DEVICE_TIME_HEADER: &str = "x-doorstep-device-time";
 
 impl Caller {
     pub fn reader(&self) -> Reader {
@@ -316,6 +350,18 @@ impl<S: Storage> FromRequestParts<AppState<S>> for Caller {
                     "Sign in first: send the access token as `Authorization: Bearer TOKEN`.",
                 )
             })?;
+        let device_time = match parts.headers.get(DEVICE_TIME_HEADER) {
+            None => None,
+            Some(value) => {
+                let text = value.to_str().unwrap_or_default().trim().to_owned();
+                if doorstep_core::dates::Timestamp::parse_rfc3339(&text).is_none() {
+                    return Err(ApiFailure::bad_request(format!(
+                        "The {DEVICE_TIME_HEADER} header must be an RFC 3339 time such as 2026-11-28T09:30:00Z."
+                    )));
+                }
+                Some(text)
+            }
+        };
         let Some(holder) = state.storage.token_holder(&tokens::digest(token)).await? else {
             return Err(session_ended());
         };
@@ -343,6 +389,7 @@ impl<S: Storage> FromRequestParts<AppState<S>> for Caller {
         Ok(Caller {
             user: holder.user,
             device: holder.device,
+            device_time,
         })
     }
 }

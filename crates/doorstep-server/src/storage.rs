@@ -292,12 +292,13 @@ pub trait Storage: Send + Sync + 'static {
         disabled: bool,
     ) -> impl Future<Output = Result<User, StorageError>> + Send;
 
-    /// Counts a failed sign-in against the account and the address, with its audit event.
-    fn record_sign_in_failure(
+    /// Counts a sign-in attempt against the account and the address. It is
+    /// recorded before the password is checked, so that guesses sent in
+    /// parallel count too; a correct password then clears the account's count.
+    fn record_sign_in_attempt(
         &self,
         account: &str,
         address: &str,
-        audit: AuditEvent,
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
 
     /// Failures since `since_millis`, newest first, at most `limit` of each kind.
@@ -413,14 +414,30 @@ pub trait Storage: Send + Sync + 'static {
         writes: Vec<CaseWrite>,
     ) -> impl Future<Output = Result<usize, StorageError>> + Send;
 
-    fn attachment_state(
+    /// The size of a stored (complete) attachment.
+    fn attachment_size(
         &self,
         sha256: &str,
+    ) -> impl Future<Output = Result<Option<i64>, StorageError>> + Send;
+
+    /// Whether the case is linked to the stored attachment.
+    fn attachment_linked(
+        &self,
+        sha256: &str,
+        case_id: &str,
+    ) -> impl Future<Output = Result<bool, StorageError>> + Send;
+
+    /// Where the case's upload of the file stands, if one is under way.
+    fn upload_state(
+        &self,
+        sha256: &str,
+        case_id: &str,
     ) -> impl Future<Output = Result<Option<AttachmentState>, StorageError>> + Send;
 
-    /// Starts the upload if new, links it to the case, and appends `bytes`
-    /// only if `offset` is exactly where the upload stands. Returns the state after.
-    fn append_attachment_chunk(
+    /// Starts the case's upload if new (clearing uploads abandoned for a
+    /// week), and appends `bytes` only if `offset` is exactly where it stands
+    /// and `size` matches. Returns the state after.
+    fn append_upload_chunk(
         &self,
         sha256: &str,
         case_id: &str,
@@ -429,31 +446,34 @@ pub trait Storage: Send + Sync + 'static {
         bytes: Vec<u8>,
     ) -> impl Future<Output = Result<AttachmentState, StorageError>> + Send;
 
-    /// Every byte received so far, in order.
-    fn attachment_bytes(
+    /// Every byte of the case's upload so far, in order.
+    fn upload_bytes(
         &self,
         sha256: &str,
+        case_id: &str,
     ) -> impl Future<Output = Result<Vec<u8>, StorageError>> + Send;
 
-    /// Marks the upload complete (its digest matched), with the audit event.
-    fn complete_attachment(
+    /// The upload's bytes matched their address: store the blob (unless it is
+    /// already stored), link the case, and drop the upload, with the audit event.
+    fn finish_upload(
         &self,
         sha256: &str,
+        case_id: &str,
         audit: AuditEvent,
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
 
     /// Drops an upload whose bytes did not match their address.
-    fn discard_attachment(
-        &self,
-        sha256: &str,
-    ) -> impl Future<Output = Result<(), StorageError>> + Send;
-
-    /// Records that a case refers to an attachment the server already holds.
-    fn link_attachment(
+    fn discard_upload(
         &self,
         sha256: &str,
         case_id: &str,
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// A stored attachment's bytes, in order.
+    fn attachment_bytes(
+        &self,
+        sha256: &str,
+    ) -> impl Future<Output = Result<Vec<u8>, StorageError>> + Send;
 
     /// The access facts of every case that refers to the attachment.
     fn attachment_cases(
@@ -471,15 +491,22 @@ pub trait Storage: Send + Sync + 'static {
 }
 
 /// The SQL condition for "cases in `scope`", shared by both backends; the two
-/// parameters it names are the assignee and the team, in that order.
+/// parameters it names take [`scope_keys`], in that order.
 pub fn scope_condition(scope: &CaseScope, assignee_param: &str, team_param: &str) -> String {
     let shared_only = if scope.whole_team {
         ""
     } else {
         " AND shared_with_team"
     };
-    format!(
-        "(lower(assigned_to) = lower({assignee_param}) OR (lower(team) = lower({team_param}){shared_only}))"
+    format!("(assignee_key = {assignee_param} OR (team_key = {team_param}{shared_only}))")
+}
+
+/// The assignee and team keys to bind to [`scope_condition`]'s parameters.
+pub fn scope_keys(scope: &CaseScope) -> (Option<String>, Option<String>) {
+    use doorstep_core::access::name_key;
+    (
+        scope.assignee.as_deref().map(name_key),
+        scope.team.as_deref().map(name_key),
     )
 }
 

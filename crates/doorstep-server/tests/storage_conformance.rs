@@ -151,12 +151,12 @@ async fn devices_cases_and_audit_story<S: Storage>(storage: &S) {
     // Failed sign-ins are counted per account and per address, and forgiven per account.
     for _ in 0..3 {
         storage
-            .record_sign_in_failure("amira.khan", "10.0.0.1", AuditEvent::new("sign_in_failed"))
+            .record_sign_in_attempt("amira.khan", "10.0.0.1")
             .await
             .unwrap();
     }
     storage
-        .record_sign_in_failure("ben", "10.0.0.1", AuditEvent::new("sign_in_failed"))
+        .record_sign_in_attempt("ben", "10.0.0.1")
         .await
         .unwrap();
     let recent = storage

@@ -12,7 +12,7 @@ use super::{
     AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials,
     DEVICE_COLUMNS, Device, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage,
     StorageError, Team, TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis,
-    now_rfc3339, pending_migrations, scope_condition,
+    now_rfc3339, pending_migrations, scope_condition, scope_keys,
 };
 use crate::accounts::RecentFailures;
 use crate::audit::{AuditEvent, AuditRecord};
@@ -40,6 +40,9 @@ const MIGRATIONS: &[MigrationStep] = &[
         include_str!("../../../../migrations/server-postgres/0005_attachments.sql"),
     ),
 ];
+
+/// Uploads not finished within a week are cleared.
+const ABANDONED_UPLOAD_MILLIS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 /// Chosen so that a node never holds more than a share of PostgreSQL's
 /// default 100 connections when a few nodes share one database.
@@ -289,31 +292,28 @@ impl Storage for PostgresStorage {
         Ok(read_user(&row).user)
     }
 
-    async fn record_sign_in_failure(
+    async fn record_sign_in_attempt(
         &self,
         account: &str,
         address: &str,
-        audit: AuditEvent,
     ) -> Result<(), StorageError> {
-        let mut client = self.client().await?;
-        let transaction = client.transaction().await.map_err(unavailable)?;
+        let client = self.client().await?;
         let now = now_millis();
-        transaction
+        client
             .execute(
                 "INSERT INTO sign_in_failures (account, address, at_millis) VALUES ($1, $2, $3)",
                 &[&account, &address, &now],
             )
             .await
             .map_err(unavailable)?;
-        transaction
+        client
             .execute(
                 "DELETE FROM sign_in_failures WHERE at_millis < $1",
                 &[&(now - 24 * 60 * 60 * 1000)],
             )
             .await
             .map_err(unavailable)?;
-        append_audit(&transaction, audit).await?;
-        transaction.commit().await.map_err(unavailable)
+        Ok(())
     }
 
     async fn recent_sign_in_failures(
@@ -650,26 +650,48 @@ impl Storage for PostgresStorage {
         Ok(stored)
     }
 
-    async fn attachment_state(
+    async fn attachment_size(&self, sha256: &str) -> Result<Option<i64>, StorageError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt("SELECT size FROM attachments WHERE sha256 = $1", &[&sha256])
+            .await
+            .map_err(unavailable)?;
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    async fn attachment_linked(&self, sha256: &str, case_id: &str) -> Result<bool, StorageError> {
+        let client = self.client().await?;
+        let row = client
+            .query_opt(
+                "SELECT 1 FROM attachment_cases WHERE sha256 = $1 AND case_id = $2",
+                &[&sha256, &case_id],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(row.is_some())
+    }
+
+    async fn upload_state(
         &self,
         sha256: &str,
+        case_id: &str,
     ) -> Result<Option<AttachmentState>, StorageError> {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                "SELECT size, received, complete FROM attachments WHERE sha256 = $1",
-                &[&sha256],
+                "SELECT size, received FROM attachment_uploads WHERE sha256 = $1 AND case_id = $2",
+                &[&sha256, &case_id],
             )
             .await
             .map_err(unavailable)?;
         Ok(row.map(|row| AttachmentState {
             size: row.get(0),
             received: row.get(1),
-            complete: row.get(2),
+            complete: false,
         }))
     }
 
-    async fn append_attachment_chunk(
+    async fn append_upload_chunk(
         &self,
         sha256: &str,
         case_id: &str,
@@ -679,50 +701,54 @@ impl Storage for PostgresStorage {
     ) -> Result<AttachmentState, StorageError> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await.map_err(unavailable)?;
+        let now = now_millis();
         transaction
             .execute(
-                "INSERT INTO attachments (sha256, size, received, created_at) VALUES ($1, $2, 0, $3)
-                 ON CONFLICT (sha256) DO NOTHING",
-                &[&sha256, &size, &now_rfc3339()],
+                "DELETE FROM attachment_uploads WHERE started_at < $1",
+                &[&(now - ABANDONED_UPLOAD_MILLIS)],
             )
             .await
             .map_err(unavailable)?;
         transaction
             .execute(
-                "INSERT INTO attachment_cases (sha256, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                &[&sha256, &case_id],
+                "INSERT INTO attachment_uploads (sha256, case_id, size, received, started_at)
+                 VALUES ($1, $2, $3, 0, $4) ON CONFLICT (sha256, case_id) DO NOTHING",
+                &[&sha256, &case_id, &size, &now],
             )
             .await
             .map_err(unavailable)?;
-        // The row lock makes concurrent chunks of one upload take turns.
+        // The row lock makes concurrent pieces of one upload take turns.
         let row = transaction
             .query_one(
-                "SELECT size, received, complete FROM attachments WHERE sha256 = $1 FOR UPDATE",
-                &[&sha256],
+                "SELECT size, received FROM attachment_uploads
+                 WHERE sha256 = $1 AND case_id = $2 FOR UPDATE",
+                &[&sha256, &case_id],
             )
             .await
             .map_err(unavailable)?;
         let state = AttachmentState {
             size: row.get(0),
             received: row.get(1),
-            complete: row.get(2),
+            complete: false,
         };
-        if state.complete || state.received != offset || state.size != size {
+        if state.received != offset || state.size != size {
             transaction.commit().await.map_err(unavailable)?;
             return Ok(state);
         }
         let length = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
         transaction
             .execute(
-                "INSERT INTO attachment_chunks (sha256, offset_bytes, bytes) VALUES ($1, $2, $3)",
-                &[&sha256, &offset, &bytes],
+                "INSERT INTO attachment_upload_chunks (sha256, case_id, offset_bytes, bytes)
+                 VALUES ($1, $2, $3, $4)",
+                &[&sha256, &case_id, &offset, &bytes],
             )
             .await
             .map_err(unavailable)?;
         transaction
             .execute(
-                "UPDATE attachments SET received = received + $2 WHERE sha256 = $1",
-                &[&sha256, &length],
+                "UPDATE attachment_uploads SET received = received + $3
+                 WHERE sha256 = $1 AND case_id = $2",
+                &[&sha256, &case_id, &length],
             )
             .await
             .map_err(unavailable)?;
@@ -731,6 +757,81 @@ impl Storage for PostgresStorage {
             received: state.received + length,
             ..state
         })
+    }
+
+    async fn upload_bytes(&self, sha256: &str, case_id: &str) -> Result<Vec<u8>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT bytes FROM attachment_upload_chunks WHERE sha256 = $1 AND case_id = $2
+                 ORDER BY offset_bytes",
+                &[&sha256, &case_id],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .flat_map(|row| row.get::<_, Vec<u8>>(0))
+            .collect())
+    }
+
+    async fn finish_upload(
+        &self,
+        sha256: &str,
+        case_id: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        let stored = transaction
+            .execute(
+                "INSERT INTO attachments (sha256, size, created_at)
+                 SELECT sha256, size, $3 FROM attachment_uploads WHERE sha256 = $1 AND case_id = $2
+                 ON CONFLICT (sha256) DO NOTHING",
+                &[&sha256, &case_id, &now_rfc3339()],
+            )
+            .await
+            .map_err(unavailable)?;
+        if stored > 0 {
+            transaction
+                .execute(
+                    "INSERT INTO attachment_chunks (sha256, offset_bytes, bytes)
+                     SELECT sha256, offset_bytes, bytes FROM attachment_upload_chunks
+                     WHERE sha256 = $1 AND case_id = $2",
+                    &[&sha256, &case_id],
+                )
+                .await
+                .map_err(unavailable)?;
+        }
+        transaction
+            .execute(
+                "INSERT INTO attachment_cases (sha256, case_id, linked_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (sha256, case_id) DO NOTHING",
+                &[&sha256, &case_id, &now_rfc3339()],
+            )
+            .await
+            .map_err(unavailable)?;
+        transaction
+            .execute(
+                "DELETE FROM attachment_uploads WHERE sha256 = $1 AND case_id = $2",
+                &[&sha256, &case_id],
+            )
+            .await
+            .map_err(unavailable)?;
+        append_audit(&transaction, audit).await?;
+        transaction.commit().await.map_err(unavailable)
+    }
+
+    async fn discard_upload(&self, sha256: &str, case_id: &str) -> Result<(), StorageError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "DELETE FROM attachment_uploads WHERE sha256 = $1 AND case_id = $2",
+                &[&sha256, &case_id],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(())
     }
 
     async fn attachment_bytes(&self, sha256: &str) -> Result<Vec<u8>, StorageError> {
@@ -746,48 +847,6 @@ impl Storage for PostgresStorage {
             .iter()
             .flat_map(|row| row.get::<_, Vec<u8>>(0))
             .collect())
-    }
-
-    async fn complete_attachment(
-        &self,
-        sha256: &str,
-        audit: AuditEvent,
-    ) -> Result<(), StorageError> {
-        let mut client = self.client().await?;
-        let transaction = client.transaction().await.map_err(unavailable)?;
-        transaction
-            .execute(
-                "UPDATE attachments SET complete = TRUE, completed_at = $2 WHERE sha256 = $1",
-                &[&sha256, &now_rfc3339()],
-            )
-            .await
-            .map_err(unavailable)?;
-        append_audit(&transaction, audit).await?;
-        transaction.commit().await.map_err(unavailable)
-    }
-
-    async fn discard_attachment(&self, sha256: &str) -> Result<(), StorageError> {
-        let client = self.client().await?;
-        client
-            .execute(
-                "DELETE FROM attachments WHERE sha256 = $1 AND NOT complete",
-                &[&sha256],
-            )
-            .await
-            .map_err(unavailable)?;
-        Ok(())
-    }
-
-    async fn link_attachment(&self, sha256: &str, case_id: &str) -> Result<(), StorageError> {
-        let client = self.client().await?;
-        client
-            .execute(
-                "INSERT INTO attachment_cases (sha256, case_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                &[&sha256, &case_id],
-            )
-            .await
-            .map_err(unavailable)?;
-        Ok(())
     }
 
     async fn attachment_cases(&self, sha256: &str) -> Result<Vec<CaseAccessFacts>, StorageError> {
@@ -820,12 +879,13 @@ impl Storage for PostgresStorage {
             return Ok(Vec::new());
         }
         let client = self.client().await?;
+        let (assignee_key, team_key) = scope_keys(scope);
         let sql = format!(
             "{CASE_COLUMNS} WHERE cursor > $1 AND {} ORDER BY cursor LIMIT $4",
             scope_condition(scope, "$2::TEXT", "$3::TEXT")
         );
         let rows = client
-            .query(&sql, &[&since, &scope.assignee, &scope.team, &limit])
+            .query(&sql, &[&since, &assignee_key, &team_key, &limit])
             .await
             .map_err(unavailable)?;
         Ok(rows.iter().map(case_from_row).collect())
@@ -912,6 +972,17 @@ async fn write_case_in(
             .await
             .map_err(unavailable)?;
     }
+    transaction
+        .execute(
+            "UPDATE cases SET team_key = $2, assignee_key = $3 WHERE id = $1",
+            &[
+                &write.case_id,
+                &write.facts.team_key(),
+                &write.facts.assignee_key(),
+            ],
+        )
+        .await
+        .map_err(unavailable)?;
     if write.compacts {
         transaction
             .execute(

@@ -11,10 +11,13 @@ use super::{
     AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials,
     DEVICE_COLUMNS, Device, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage,
     StorageError, Team, TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis,
-    now_rfc3339, pending_migrations, scope_condition,
+    now_rfc3339, pending_migrations, scope_condition, scope_keys,
 };
 use crate::accounts::RecentFailures;
 use crate::audit::{AuditEvent, AuditRecord};
+
+/// Uploads not finished within a week are cleared.
+const ABANDONED_UPLOAD_MILLIS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 /// The database file inside the server's data folder.
 pub const DATABASE_FILE_NAME: &str = "doorstep-server.sqlite3";
@@ -47,6 +50,8 @@ const MIGRATIONS: &[MigrationStep] = &[
 pub struct SqliteStorage {
     path: PathBuf,
     // One writer at a time is SQLite's own rule; the mutex makes it ours too.
+    // Write transactions begin IMMEDIATE, so an admin command writing to the
+    // same file waits on busy_timeout instead of failing the request.
     connection: Arc<Mutex<Connection>>,
 }
 
@@ -168,7 +173,9 @@ impl Storage for SqliteStorage {
     async fn add_user(&self, user: NewUser) -> Result<User, StorageError> {
         let name = check_name("user", &user.name)?;
         self.run(move |connection| {
-            let transaction = connection.transaction().map_err(unavailable)?;
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
             let team_id: Option<i64> = match &user.team {
                 None => None,
                 Some(team) => Some(
@@ -265,31 +272,28 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn record_sign_in_failure(
+    async fn record_sign_in_attempt(
         &self,
         account: &str,
         address: &str,
-        audit: AuditEvent,
     ) -> Result<(), StorageError> {
         let account = account.to_owned();
         let address = address.to_owned();
         self.run(move |connection| {
-            let transaction = connection.transaction().map_err(unavailable)?;
             let now = now_millis();
-            transaction
+            connection
                 .execute(
                     "INSERT INTO sign_in_failures (account, address, at_millis) VALUES (?1, ?2, ?3)",
                     rusqlite::params![account, address, now],
                 )
                 .map_err(unavailable)?;
-            transaction
+            connection
                 .execute(
                     "DELETE FROM sign_in_failures WHERE at_millis < ?1",
                     [now - 24 * 60 * 60 * 1000],
                 )
                 .map_err(unavailable)?;
-            append_audit(&transaction, audit)?;
-            transaction.commit().map_err(unavailable)
+            Ok(())
         })
         .await
     }
@@ -342,7 +346,7 @@ impl Storage for SqliteStorage {
         audit: AuditEvent,
     ) -> Result<Device, StorageError> {
         self.run(move |connection| {
-            let transaction = connection.transaction().map_err(unavailable)?;
+            let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(unavailable)?;
             let now = now_rfc3339();
             transaction
                 .execute(
@@ -451,7 +455,9 @@ impl Storage for SqliteStorage {
         let old = old_refresh_digest.to_owned();
         let device_id = device_id.to_owned();
         self.run(move |connection| {
-            let transaction = connection.transaction().map_err(unavailable)?;
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
             let spent = transaction
                 .execute(
                     "UPDATE refresh_tokens SET used_at = ?2 WHERE digest = ?1 AND used_at IS NULL",
@@ -477,7 +483,9 @@ impl Storage for SqliteStorage {
     async fn end_session(&self, device_id: &str, audit: AuditEvent) -> Result<(), StorageError> {
         let device_id = device_id.to_owned();
         self.run(move |connection| {
-            let transaction = connection.transaction().map_err(unavailable)?;
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
             end_tokens(&transaction, &device_id)?;
             append_audit(&transaction, audit)?;
             transaction.commit().map_err(unavailable)
@@ -492,7 +500,7 @@ impl Storage for SqliteStorage {
     ) -> Result<Device, StorageError> {
         let device_id = device_id.to_owned();
         self.run(move |connection| {
-            let transaction = connection.transaction().map_err(unavailable)?;
+            let transaction = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(unavailable)?;
             let changed = transaction
                 .execute(
                     "UPDATE devices SET revoked_at = coalesce(revoked_at, ?2), revoked_by = coalesce(revoked_by, ?3)
@@ -539,7 +547,9 @@ impl Storage for SqliteStorage {
 
     async fn record_audit(&self, events: Vec<AuditEvent>) -> Result<(), StorageError> {
         self.run(move |connection| {
-            let transaction = connection.transaction().map_err(unavailable)?;
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
             for event in events {
                 append_audit(&transaction, event)?;
             }
@@ -642,7 +652,9 @@ impl Storage for SqliteStorage {
 
     async fn write_case(&self, write: CaseWrite) -> Result<CaseWriteOutcome, StorageError> {
         self.run(move |connection| {
-            let transaction = connection.transaction().map_err(unavailable)?;
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
             let outcome = write_case_in(&transaction, write)?;
             if matches!(outcome, CaseWriteOutcome::Stored { .. }) {
                 transaction.commit().map_err(unavailable)?;
@@ -654,7 +666,9 @@ impl Storage for SqliteStorage {
 
     async fn seed_cases(&self, writes: Vec<CaseWrite>) -> Result<usize, StorageError> {
         self.run(move |connection| {
-            let transaction = connection.transaction().map_err(unavailable)?;
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
             let mut stored = 0;
             for write in writes {
                 if matches!(
@@ -670,16 +684,48 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn attachment_state(
+    async fn attachment_size(&self, sha256: &str) -> Result<Option<i64>, StorageError> {
+        let sha256 = sha256.to_owned();
+        self.run(move |connection| {
+            connection
+                .query_row(
+                    "SELECT size FROM attachments WHERE sha256 = ?1",
+                    [sha256],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn attachment_linked(&self, sha256: &str, case_id: &str) -> Result<bool, StorageError> {
+        let (sha256, case_id) = (sha256.to_owned(), case_id.to_owned());
+        self.run(move |connection| {
+            connection
+                .query_row(
+                    "SELECT 1 FROM attachment_cases WHERE sha256 = ?1 AND case_id = ?2",
+                    [sha256, case_id],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map(|found| found.is_some())
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn upload_state(
         &self,
         sha256: &str,
+        case_id: &str,
     ) -> Result<Option<AttachmentState>, StorageError> {
-        let sha256 = sha256.to_owned();
-        self.run(move |connection| read_attachment(connection, &sha256))
+        let (sha256, case_id) = (sha256.to_owned(), case_id.to_owned());
+        self.run(move |connection| read_upload(connection, &sha256, &case_id))
             .await
     }
 
-    async fn append_attachment_chunk(
+    async fn append_upload_chunk(
         &self,
         sha256: &str,
         case_id: &str,
@@ -687,46 +733,131 @@ impl Storage for SqliteStorage {
         offset: i64,
         bytes: Vec<u8>,
     ) -> Result<AttachmentState, StorageError> {
-        let sha256 = sha256.to_owned();
-        let case_id = case_id.to_owned();
+        let (sha256, case_id) = (sha256.to_owned(), case_id.to_owned());
         self.run(move |connection| {
-            let transaction = connection.transaction().map_err(unavailable)?;
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let now = now_millis();
             transaction
                 .execute(
-                    "INSERT INTO attachments (sha256, size, received, created_at) VALUES (?1, ?2, 0, ?3)
-                     ON CONFLICT (sha256) DO NOTHING",
-                    rusqlite::params![sha256, size, now_rfc3339()],
+                    "DELETE FROM attachment_uploads WHERE started_at < ?1",
+                    [now - ABANDONED_UPLOAD_MILLIS],
                 )
                 .map_err(unavailable)?;
             transaction
                 .execute(
-                    "INSERT INTO attachment_cases (sha256, case_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                    rusqlite::params![sha256, case_id],
+                    "INSERT INTO attachment_uploads (sha256, case_id, size, received, started_at)
+                     VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (sha256, case_id) DO NOTHING",
+                    rusqlite::params![sha256, case_id, size, now],
                 )
                 .map_err(unavailable)?;
-            let state = read_attachment(&transaction, &sha256)?
+            let state = read_upload(&transaction, &sha256, &case_id)?
                 .ok_or_else(|| StorageError::Unavailable("the upload vanished".into()))?;
-            if state.complete || state.received != offset || state.size != size {
+            if state.received != offset || state.size != size {
                 transaction.commit().map_err(unavailable)?;
                 return Ok(state);
             }
             let length = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
             transaction
                 .execute(
-                    "INSERT INTO attachment_chunks (sha256, offset_bytes, bytes) VALUES (?1, ?2, ?3)",
-                    rusqlite::params![sha256, offset, bytes],
+                    "INSERT INTO attachment_upload_chunks (sha256, case_id, offset_bytes, bytes)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![sha256, case_id, offset, bytes],
                 )
                 .map_err(unavailable)?;
             transaction
                 .execute(
-                    "UPDATE attachments SET received = received + ?2 WHERE sha256 = ?1",
-                    rusqlite::params![sha256, length],
+                    "UPDATE attachment_uploads SET received = received + ?3
+                     WHERE sha256 = ?1 AND case_id = ?2",
+                    rusqlite::params![sha256, case_id, length],
                 )
                 .map_err(unavailable)?;
-            let state = read_attachment(&transaction, &sha256)?
-                .ok_or_else(|| StorageError::Unavailable("the upload vanished".into()))?;
             transaction.commit().map_err(unavailable)?;
-            Ok(state)
+            Ok(AttachmentState {
+                received: state.received + length,
+                ..state
+            })
+        })
+        .await
+    }
+
+    async fn upload_bytes(&self, sha256: &str, case_id: &str) -> Result<Vec<u8>, StorageError> {
+        let (sha256, case_id) = (sha256.to_owned(), case_id.to_owned());
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(
+                    "SELECT bytes FROM attachment_upload_chunks WHERE sha256 = ?1 AND case_id = ?2
+                     ORDER BY offset_bytes",
+                )
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([sha256, case_id], |row| row.get::<_, Vec<u8>>(0))
+                .map_err(unavailable)?;
+            let chunks: Vec<Vec<u8>> = rows.collect::<Result<_, _>>().map_err(unavailable)?;
+            Ok(chunks.concat())
+        })
+        .await
+    }
+
+    async fn finish_upload(
+        &self,
+        sha256: &str,
+        case_id: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StorageError> {
+        let (sha256, case_id) = (sha256.to_owned(), case_id.to_owned());
+        self.run(move |connection| {
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let stored = transaction
+                .execute(
+                    "INSERT INTO attachments (sha256, size, created_at)
+                     SELECT sha256, size, ?3 FROM attachment_uploads WHERE sha256 = ?1 AND case_id = ?2
+                     ON CONFLICT (sha256) DO NOTHING",
+                    rusqlite::params![sha256, case_id, now_rfc3339()],
+                )
+                .map_err(unavailable)?;
+            if stored > 0 {
+                transaction
+                    .execute(
+                        "INSERT INTO attachment_chunks (sha256, offset_bytes, bytes)
+                         SELECT sha256, offset_bytes, bytes FROM attachment_upload_chunks
+                         WHERE sha256 = ?1 AND case_id = ?2",
+                        [&sha256, &case_id],
+                    )
+                    .map_err(unavailable)?;
+            }
+            transaction
+                .execute(
+                    "INSERT INTO attachment_cases (sha256, case_id, linked_at) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (sha256, case_id) DO NOTHING",
+                    rusqlite::params![sha256, case_id, now_rfc3339()],
+                )
+                .map_err(unavailable)?;
+            transaction
+                .execute(
+                    "DELETE FROM attachment_uploads WHERE sha256 = ?1 AND case_id = ?2",
+                    [&sha256, &case_id],
+                )
+                .map_err(unavailable)?;
+            append_audit(&transaction, audit)?;
+            transaction.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn discard_upload(&self, sha256: &str, case_id: &str) -> Result<(), StorageError> {
+        let (sha256, case_id) = (sha256.to_owned(), case_id.to_owned());
+        self.run(move |connection| {
+            connection
+                .execute(
+                    "DELETE FROM attachment_uploads WHERE sha256 = ?1 AND case_id = ?2",
+                    [sha256, case_id],
+                )
+                .map_err(unavailable)?;
+            Ok(())
         })
         .await
     }
@@ -744,55 +875,6 @@ impl Storage for SqliteStorage {
                 .map_err(unavailable)?;
             let chunks: Vec<Vec<u8>> = rows.collect::<Result<_, _>>().map_err(unavailable)?;
             Ok(chunks.concat())
-        })
-        .await
-    }
-
-    async fn complete_attachment(
-        &self,
-        sha256: &str,
-        audit: AuditEvent,
-    ) -> Result<(), StorageError> {
-        let sha256 = sha256.to_owned();
-        self.run(move |connection| {
-            let transaction = connection.transaction().map_err(unavailable)?;
-            transaction
-                .execute(
-                    "UPDATE attachments SET complete = 1, completed_at = ?2 WHERE sha256 = ?1",
-                    rusqlite::params![sha256, now_rfc3339()],
-                )
-                .map_err(unavailable)?;
-            append_audit(&transaction, audit)?;
-            transaction.commit().map_err(unavailable)
-        })
-        .await
-    }
-
-    async fn discard_attachment(&self, sha256: &str) -> Result<(), StorageError> {
-        let sha256 = sha256.to_owned();
-        self.run(move |connection| {
-            connection
-                .execute(
-                    "DELETE FROM attachments WHERE sha256 = ?1 AND complete = 0",
-                    [sha256],
-                )
-                .map_err(unavailable)?;
-            Ok(())
-        })
-        .await
-    }
-
-    async fn link_attachment(&self, sha256: &str, case_id: &str) -> Result<(), StorageError> {
-        let sha256 = sha256.to_owned();
-        let case_id = case_id.to_owned();
-        self.run(move |connection| {
-            connection
-                .execute(
-                    "INSERT INTO attachment_cases (sha256, case_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                    rusqlite::params![sha256, case_id],
-                )
-                .map_err(unavailable)?;
-            Ok(())
         })
         .await
     }
@@ -831,6 +913,7 @@ impl Storage for SqliteStorage {
         }
         let scope = scope.clone();
         self.run(move |connection| {
+            let (assignee_key, team_key) = scope_keys(&scope);
             let sql = format!(
                 "{CASE_COLUMNS} WHERE cursor > ?1 AND {} ORDER BY cursor LIMIT ?4",
                 scope_condition(&scope, "?2", "?3")
@@ -838,7 +921,7 @@ impl Storage for SqliteStorage {
             let mut statement = connection.prepare(&sql).map_err(unavailable)?;
             let rows = statement
                 .query_map(
-                    rusqlite::params![since, scope.assignee, scope.team, limit],
+                    rusqlite::params![since, assignee_key, team_key, limit],
                     case_from_row,
                 )
                 .map_err(unavailable)?;
@@ -916,6 +999,16 @@ fn write_case_in(
             )
             .map_err(unavailable)?;
     }
+    transaction
+        .execute(
+            "UPDATE cases SET team_key = ?2, assignee_key = ?3 WHERE id = ?1",
+            rusqlite::params![
+                write.case_id,
+                write.facts.team_key(),
+                write.facts.assignee_key()
+            ],
+        )
+        .map_err(unavailable)?;
     if write.compacts {
         transaction
             .execute(
@@ -1022,19 +1115,20 @@ fn append_audit(connection: &Connection, event: AuditEvent) -> Result<(), Storag
     Ok(())
 }
 
-fn read_attachment(
+fn read_upload(
     connection: &Connection,
     sha256: &str,
+    case_id: &str,
 ) -> Result<Option<AttachmentState>, StorageError> {
     connection
         .query_row(
-            "SELECT size, received, complete FROM attachments WHERE sha256 = ?1",
-            [sha256],
+            "SELECT size, received FROM attachment_uploads WHERE sha256 = ?1 AND case_id = ?2",
+            [sha256, case_id],
             |row| {
                 Ok(AttachmentState {
                     size: row.get(0)?,
                     received: row.get(1)?,
-                    complete: row.get(2)?,
+                    complete: false,
                 })
             },
         )
@@ -1123,7 +1217,9 @@ fn migrate(connection: &mut Connection) -> Result<(), StorageError> {
             message: source.to_string(),
         };
         // Each migration and its version bump commit together, or not at all.
-        let transaction = connection.transaction().map_err(failed)?;
+        let transaction = connection
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(failed)?;
         transaction.execute_batch(sql).map_err(failed)?;
         transaction
             .pragma_update(None, "user_version", version)

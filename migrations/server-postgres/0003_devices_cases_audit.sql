@@ -17,6 +17,7 @@ CREATE INDEX devices_user ON devices (user_id);
 CREATE TABLE access_tokens (
     digest     TEXT PRIMARY KEY NOT NULL,
     device_id  TEXT NOT NULL REFERENCES devices (id),
+    session_id TEXT NOT NULL,
     expires_at BIGINT NOT NULL
 );
 CREATE INDEX access_tokens_device ON access_tokens (device_id);
@@ -24,10 +25,14 @@ CREATE INDEX access_tokens_device ON access_tokens (device_id);
 CREATE TABLE refresh_tokens (
     digest     TEXT PRIMARY KEY NOT NULL,
     device_id  TEXT NOT NULL REFERENCES devices (id),
+    -- One sign-in and all its rotations: a replayed token ends only its own session.
+    session_id TEXT NOT NULL,
     expires_at BIGINT NOT NULL,
     used_at    BIGINT
 );
 CREATE INDEX refresh_tokens_device ON refresh_tokens (device_id);
+CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
+CREATE INDEX access_tokens_session ON access_tokens (session_id);
 
 CREATE TABLE cases (
     id               TEXT PRIMARY KEY NOT NULL,

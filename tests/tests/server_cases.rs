@@ -132,9 +132,12 @@ fn a_cursor_brings_only_the_cases_that_changed_and_only_their_new_changes() {
     assert!(idle["cases"].as_array().unwrap().is_empty());
     assert_eq!(idle["cursor"], next["cursor"]);
 
-    // Amy's own device is not sent back what it pushed.
-    let own = sync(&server, &amy, 0);
+    // Amy's own device is not sent back what it pushed since it last synced...
+    let own = sync(&server, &amy, cursor);
     assert!(own["cases"].as_array().unwrap().is_empty(), "{own}");
+    // ...but a device starting from nothing (its data lost) gets everything.
+    let fresh = sync(&server, &amy, 0);
+    assert_eq!(fresh["cases"].as_array().unwrap().len(), 30);
 }
 
 #[test]

@@ -115,6 +115,21 @@ fn a_refresh_token_works_once_and_a_replayed_one_ends_the_session() {
     let again = sign_in_attempt(&server, "amy", PASSWORD, Some(&session.device_id));
     assert_eq!(again.status, 200, "{}", again.body);
     assert_eq!(again.json()["device_id"], session.device_id.as_str());
+
+    // An old, spent token replayed later ends nothing but its own dead session.
+    let replay = post_json(
+        server.address,
+        "/v1/session/refresh",
+        None,
+        &json!({ "refresh_token": session.refresh }),
+    );
+    assert_eq!(replay.status, 401);
+    let new_access = again.json()["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        cases_with(&server, &new_access).status,
+        200,
+        "the new session lives on"
+    );
 }
 
 #[test]

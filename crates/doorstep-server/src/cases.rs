@@ -475,7 +475,13 @@ pub async fn sync<S: Storage>(
         }
         let chunks = state
             .storage
-            .case_chunks(&record.case_id, request.since, Some(&caller.device.id))
+            // A device holds what it pushed itself, unless it starts from
+            // nothing (a first sync, or after losing its data): then it gets all.
+            .case_chunks(
+                &record.case_id,
+                request.since,
+                (request.since > 0).then_some(caller.device.id.as_str()),
+            )
             .await?;
         let size: usize = chunks.iter().map(|c| c.bytes.len()).sum();
         if size > budget && index > 0 {

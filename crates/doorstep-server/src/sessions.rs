@@ -204,7 +204,7 @@ pub async fn sign_in<S: Storage>(
         },
         _ => tokens::new_device_id().map_err(token_failure)?,
     };
-    let issued = tokens::issue(state.tokens, now).map_err(token_failure)?;
+    let issued = tokens::issue(state.tokens, now, None).map_err(token_failure)?;
     let audit = AuditEvent::new("signed_in")
         .by(user.name.clone())
         .device(device_id.clone(), device_time.clone())
@@ -256,11 +256,14 @@ pub async fn refresh<S: Storage>(
             .await?;
         return Err(ApiFailure::device_revoked());
     }
+    // A used refresh token shown again means a copy exists elsewhere: end
+    // that sign-in (and only that one), for the thief and the device alike.
+    let session = record.session.clone();
     let reuse = |device: Device| async move {
         state
             .storage
-            .end_session(
-                &device.id,
+            .end_session_family(
+                &session,
                 AuditEvent::new("refresh_token_reused")
                     .by(device.user.clone())
                     .device(device.id.clone(), device_time.clone())
@@ -282,7 +285,7 @@ pub async fn refresh<S: Storage>(
     if credentials.user.disabled {
         return Err(account_disabled());
     }
-    let issued = tokens::issue(state.tokens, now).map_err(token_failure)?;
+    let issued = tokens::issue(state.tokens, now, Some(&record.session)).map_err(token_failure)?;
     if !state
         .storage
         .rotate_tokens(&old_digest, &device.id, issued.digests.clone())

@@ -159,6 +159,8 @@ pub struct NewDevice {
 /// Token digests (never the tokens) and their expiry, in Unix milliseconds.
 #[derive(Debug, Clone)]
 pub struct TokenDigests {
+    /// The sign-in these tokens belong to; rotation keeps it.
+    pub session: String,
     pub access: String,
     pub access_expires_at: i64,
     pub refresh: String,
@@ -177,6 +179,7 @@ pub struct TokenHolder {
 #[derive(Debug, Clone)]
 pub struct RefreshRecord {
     pub device_id: String,
+    pub session: String,
     pub expires_at: i64,
     pub used: bool,
 }
@@ -355,6 +358,14 @@ pub trait Storage: Send + Sync + 'static {
     fn end_session(
         &self,
         device_id: &str,
+        audit: AuditEvent,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Ends one sign-in (after a replayed refresh token): its access tokens
+    /// go and its refresh tokens are spent; the device's other sessions stay.
+    fn end_session_family(
+        &self,
+        session: &str,
         audit: AuditEvent,
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
 

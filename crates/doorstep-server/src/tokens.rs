@@ -59,12 +59,26 @@ pub fn new_device_id() -> Result<String, TokenError> {
     Ok(format!("dev_{}", hex::encode(bytes)))
 }
 
-pub fn issue(lifetimes: TokenLifetimes, now_millis: i64) -> Result<IssuedTokens, TokenError> {
+/// A new pair. `session` is the sign-in being refreshed, or `None` for a new sign-in.
+pub fn issue(
+    lifetimes: TokenLifetimes,
+    now_millis: i64,
+    session: Option<&str>,
+) -> Result<IssuedTokens, TokenError> {
+    let session = match session {
+        Some(session) => session.to_owned(),
+        None => {
+            let mut bytes = [0u8; 16];
+            getrandom::fill(&mut bytes).map_err(|error| TokenError(error.to_string()))?;
+            format!("ses_{}", hex::encode(bytes))
+        }
+    };
     let access = random_token("dsa_")?;
     let refresh = random_token("dsr_")?;
     let after =
         |secs: u64| now_millis.saturating_add(i64::try_from(secs * 1000).unwrap_or(i64::MAX));
     let digests = TokenDigests {
+        session,
         access: digest(access.expose()),
         access_expires_at: after(lifetimes.access_secs),
         refresh: digest(refresh.expose()),
@@ -83,8 +97,8 @@ mod tests {
 
     #[test]
     fn tokens_are_unique_and_only_their_digests_are_kept() {
-        let first = issue(TokenLifetimes::default(), 0).unwrap();
-        let second = issue(TokenLifetimes::default(), 0).unwrap();
+        let first = issue(TokenLifetimes::default(), 0, None).unwrap();
+        let second = issue(TokenLifetimes::default(), 0, None).unwrap();
         assert_ne!(first.access, second.access);
         assert!(first.access.expose().starts_with("dsa_"));
         assert!(first.refresh.expose().starts_with("dsr_"));

@@ -16,6 +16,7 @@ use doorstep_server::storage::{
 
 fn tokens(tag: &str) -> TokenDigests {
     TokenDigests {
+        session: "ses_one".into(),
         access: format!("access-{tag}"),
         access_expires_at: i64::MAX / 2,
         refresh: format!("refresh-{tag}"),
@@ -444,6 +445,43 @@ async fn accounts_story<S: Storage>(storage: &S) {
             .unwrap()
             .disabled
     );
+    // Names match ignoring case in any alphabet, the same on both backends.
+    storage.add_team("Ynys Môn").await.unwrap();
+    let elodie = storage
+        .add_user(NewUser {
+            name: "Élodie.Martin".into(),
+            role: Role::Caseworker,
+            team: Some("YNYS MÔN".into()),
+            digest: digest.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(elodie.team.as_deref(), Some("YNYS MÔN"));
+    assert!(
+        storage
+            .credentials(" élodie.martin ")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let twin = storage
+        .add_user(NewUser {
+            name: "ÉLODIE.MARTIN".into(),
+            role: Role::Caseworker,
+            team: None,
+            digest: digest.clone(),
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(twin, StorageError::AlreadyExists(_)), "{twin:?}");
+    assert!(
+        storage
+            .set_user_disabled("élodie.martin", true)
+            .await
+            .unwrap()
+            .disabled
+    );
+
     let unknown = storage.set_user_disabled("nobody", true).await.unwrap_err();
     assert!(matches!(unknown, StorageError::NotFound(_)));
 }
@@ -521,7 +559,11 @@ async fn the_whole_storage_api_behaves_the_same_on_postgresql() {
         devices_cases_and_audit_story(&storage).await;
         // A second node starting on the same database finds it migrated.
         let second_node = PostgresStorage::connect(&url).await.unwrap();
-        assert_eq!(second_node.users().await.unwrap().len(), 1);
+        assert_eq!(
+            second_node.users().await.unwrap().len(),
+            2,
+            "amira and élodie"
+        );
     }
     scratch.drop_it().await;
 }

@@ -5,7 +5,7 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 use tokio_postgres::error::SqlState;
 
-use doorstep_core::access::{CaseAccessFacts, CaseScope};
+use doorstep_core::access::{CaseAccessFacts, CaseScope, name_key};
 use tokio_postgres::Transaction;
 
 use super::{
@@ -38,6 +38,10 @@ const MIGRATIONS: &[MigrationStep] = &[
     (
         "0005_attachments",
         include_str!("../../../../migrations/server-postgres/0005_attachments.sql"),
+    ),
+    (
+        "0006_name_keys",
+        include_str!("../../../../migrations/server-postgres/0006_name_keys.sql"),
     ),
 ];
 
@@ -137,6 +141,33 @@ impl PostgresStorage {
                 .map_err(failed)?;
             tracing::info!(migration = name, "applied database migration");
         }
+        // Rows from before migration 0006 get their name key, under the same lock.
+        for table in ["teams", "users"] {
+            let missing = transaction
+                .query(
+                    &format!("SELECT id, name FROM {table} WHERE name_key IS NULL"),
+                    &[],
+                )
+                .await
+                .map_err(unavailable)?;
+            for row in missing {
+                let id: i64 = row.get(0);
+                let name: String = row.get(1);
+                transaction
+                    .execute(
+                        &format!("UPDATE {table} SET name_key = $2 WHERE id = $1"),
+                        &[&id, &name_key(&name)],
+                    )
+                    .await
+                    .map_err(unavailable)?;
+            }
+            transaction
+                .batch_execute(&format!(
+                    "CREATE UNIQUE INDEX IF NOT EXISTS {table}_name_key ON {table} (name_key)"
+                ))
+                .await
+                .map_err(unavailable)?;
+        }
         transaction.commit().await.map_err(unavailable)
     }
 }
@@ -172,8 +203,8 @@ impl Storage for PostgresStorage {
         let client = self.client().await?;
         match client
             .query_one(
-                "INSERT INTO teams (name, created_at) VALUES ($1, $2) RETURNING id",
-                &[&name, &now_rfc3339()],
+                "INSERT INTO teams (name, name_key, created_at) VALUES ($1, $2, $3) RETURNING id",
+                &[&name, &name_key(&name), &now_rfc3339()],
             )
             .await
         {
@@ -210,8 +241,8 @@ impl Storage for PostgresStorage {
             Some(team) => Some(
                 transaction
                     .query_opt(
-                        "SELECT id FROM teams WHERE lower(name) = lower($1)",
-                        &[team],
+                        "SELECT id FROM teams WHERE name_key = $1",
+                        &[&name_key(team)],
                     )
                     .await
                     .map_err(unavailable)?
@@ -221,14 +252,15 @@ impl Storage for PostgresStorage {
         };
         let inserted = transaction
             .query_one(
-                "INSERT INTO users (name, role, team_id, password_digest, created_at)
-                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                "INSERT INTO users (name, role, team_id, password_digest, created_at, name_key)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                 &[
                     &name,
                     &user.role.as_str(),
                     &team_id,
                     &user.digest.as_stored(),
                     &now_rfc3339(),
+                    &name_key(&name),
                 ],
             )
             .await;
@@ -262,8 +294,8 @@ impl Storage for PostgresStorage {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                &format!("{USER_COLUMNS} WHERE lower(u.name) = lower($1)"),
-                &[&name.trim()],
+                &format!("{USER_COLUMNS} WHERE u.name_key = $1"),
+                &[&name_key(name)],
             )
             .await
             .map_err(unavailable)?;
@@ -274,8 +306,8 @@ impl Storage for PostgresStorage {
         let client = self.client().await?;
         let changed = client
             .execute(
-                "UPDATE users SET disabled = $2 WHERE lower(name) = lower($1)",
-                &[&name.trim(), &disabled],
+                "UPDATE users SET disabled = $2 WHERE name_key = $1",
+                &[&name_key(name), &disabled],
             )
             .await
             .map_err(unavailable)?;
@@ -284,8 +316,8 @@ impl Storage for PostgresStorage {
         }
         let row = client
             .query_one(
-                &format!("{USER_COLUMNS} WHERE lower(u.name) = lower($1)"),
-                &[&name.trim()],
+                &format!("{USER_COLUMNS} WHERE u.name_key = $1"),
+                &[&name_key(name)],
             )
             .await
             .map_err(unavailable)?;
@@ -375,6 +407,15 @@ impl Storage for PostgresStorage {
             )
             .await
             .map_err(unavailable)?;
+        // A new sign-in replaces whatever session this device had.
+        transaction
+            .execute(
+                "DELETE FROM access_tokens WHERE device_id = $1",
+                &[&device.id],
+            )
+            .await
+            .map_err(unavailable)?;
+        spend_refresh_tokens(&transaction, &device.id).await?;
         store_tokens(&transaction, &device.id, &tokens).await?;
         append_audit(&transaction, audit).await?;
         let stored = read_device(&transaction, &device.id)
@@ -441,7 +482,7 @@ impl Storage for PostgresStorage {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                "SELECT device_id, expires_at, used_at IS NOT NULL FROM refresh_tokens WHERE digest = $1",
+                "SELECT device_id, expires_at, used_at IS NOT NULL, session_id FROM refresh_tokens WHERE digest = $1",
                 &[&refresh_digest],
             )
             .await
@@ -450,6 +491,7 @@ impl Storage for PostgresStorage {
             device_id: row.get(0),
             expires_at: row.get(1),
             used: row.get(2),
+            session: row.get(3),
         }))
     }
 
@@ -494,6 +536,31 @@ impl Storage for PostgresStorage {
             .await
             .map_err(unavailable)?;
         spend_refresh_tokens(&transaction, device_id).await?;
+        append_audit(&transaction, audit).await?;
+        transaction.commit().await.map_err(unavailable)
+    }
+
+    async fn end_session_family(
+        &self,
+        session: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        transaction
+            .execute(
+                "DELETE FROM access_tokens WHERE session_id = $1",
+                &[&session],
+            )
+            .await
+            .map_err(unavailable)?;
+        transaction
+            .execute(
+                "UPDATE refresh_tokens SET used_at = coalesce(used_at, $2) WHERE session_id = $1",
+                &[&session, &now_millis()],
+            )
+            .await
+            .map_err(unavailable)?;
         append_audit(&transaction, audit).await?;
         transaction.commit().await.map_err(unavailable)
     }
@@ -1021,15 +1088,15 @@ async fn store_tokens(
 ) -> Result<(), StorageError> {
     transaction
         .execute(
-            "INSERT INTO access_tokens (digest, device_id, expires_at) VALUES ($1, $2, $3)",
-            &[&tokens.access, &device_id, &tokens.access_expires_at],
+            "INSERT INTO access_tokens (digest, device_id, session_id, expires_at) VALUES ($1, $2, $3, $4)",
+            &[&tokens.access, &device_id, &tokens.session, &tokens.access_expires_at],
         )
         .await
         .map_err(unavailable)?;
     transaction
         .execute(
-            "INSERT INTO refresh_tokens (digest, device_id, expires_at) VALUES ($1, $2, $3)",
-            &[&tokens.refresh, &device_id, &tokens.refresh_expires_at],
+            "INSERT INTO refresh_tokens (digest, device_id, session_id, expires_at) VALUES ($1, $2, $3, $4)",
+            &[&tokens.refresh, &device_id, &tokens.session, &tokens.refresh_expires_at],
         )
         .await
         .map_err(unavailable)?;

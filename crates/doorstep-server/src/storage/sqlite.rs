@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension};
 
-use doorstep_core::access::{CaseAccessFacts, CaseScope};
+use doorstep_core::access::{CaseAccessFacts, CaseScope, name_key};
 
 use super::{
     AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials,
@@ -43,6 +43,10 @@ const MIGRATIONS: &[MigrationStep] = &[
     (
         "0005_attachments",
         include_str!("../../../../migrations/server-sqlite/0005_attachments.sql"),
+    ),
+    (
+        "0006_name_keys",
+        include_str!("../../../../migrations/server-sqlite/0006_name_keys.sql"),
     ),
 ];
 
@@ -137,8 +141,8 @@ impl Storage for SqliteStorage {
         let name = check_name("team", name)?;
         self.run(move |connection| {
             let inserted = connection.execute(
-                "INSERT INTO teams (name, created_at) VALUES (?1, ?2)",
-                rusqlite::params![name, now_rfc3339()],
+                "INSERT INTO teams (name, name_key, created_at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![name, name_key(&name), now_rfc3339()],
             );
             match inserted {
                 Ok(_) => Ok(Team {
@@ -181,8 +185,8 @@ impl Storage for SqliteStorage {
                 Some(team) => Some(
                     transaction
                         .query_row(
-                            "SELECT id FROM teams WHERE lower(name) = lower(?1)",
-                            [team],
+                            "SELECT id FROM teams WHERE name_key = ?1",
+                            [name_key(team)],
                             |row| row.get(0),
                         )
                         .optional()
@@ -191,14 +195,15 @@ impl Storage for SqliteStorage {
                 ),
             };
             let inserted = transaction.execute(
-                "INSERT INTO users (name, role, team_id, password_digest, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO users (name, role, team_id, password_digest, created_at, name_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 rusqlite::params![
                     name,
                     user.role.as_str(),
                     team_id,
                     user.digest.as_stored(),
-                    now_rfc3339()
+                    now_rfc3339(),
+                    name_key(&name)
                 ],
             );
             match inserted {
@@ -239,8 +244,8 @@ impl Storage for SqliteStorage {
         self.run(move |connection| {
             connection
                 .query_row(
-                    &format!("{USER_COLUMNS} WHERE lower(u.name) = lower(?1)"),
-                    [name],
+                    &format!("{USER_COLUMNS} WHERE u.name_key = ?1"),
+                    [name_key(&name)],
                     read_user,
                 )
                 .optional()
@@ -254,8 +259,8 @@ impl Storage for SqliteStorage {
         self.run(move |connection| {
             let changed = connection
                 .execute(
-                    "UPDATE users SET disabled = ?2 WHERE lower(name) = lower(?1)",
-                    rusqlite::params![name, disabled],
+                    "UPDATE users SET disabled = ?2 WHERE name_key = ?1",
+                    rusqlite::params![name_key(&name), disabled],
                 )
                 .map_err(unavailable)?;
             if changed == 0 {
@@ -263,8 +268,8 @@ impl Storage for SqliteStorage {
             }
             connection
                 .query_row(
-                    &format!("{USER_COLUMNS} WHERE lower(u.name) = lower(?1)"),
-                    [name],
+                    &format!("{USER_COLUMNS} WHERE u.name_key = ?1"),
+                    [name_key(&name)],
                     |row| Ok(read_user(row)?.user),
                 )
                 .map_err(unavailable)
@@ -358,6 +363,8 @@ impl Storage for SqliteStorage {
                     rusqlite::params![device.id, device.user_id, device.hostname, device.os, device.app_version, now],
                 )
                 .map_err(unavailable)?;
+            // A new sign-in replaces whatever session this device had.
+            end_tokens(&transaction, &device.id)?;
             store_tokens(&transaction, &device.id, &tokens)?;
             append_audit(&transaction, audit)?;
             let stored = read_device(&transaction, &device.id)?
@@ -430,13 +437,14 @@ impl Storage for SqliteStorage {
         self.run(move |connection| {
             connection
                 .query_row(
-                    "SELECT device_id, expires_at, used_at IS NOT NULL FROM refresh_tokens WHERE digest = ?1",
+                    "SELECT device_id, expires_at, used_at IS NOT NULL, session_id FROM refresh_tokens WHERE digest = ?1",
                     [digest],
                     |row| {
                         Ok(RefreshRecord {
                             device_id: row.get(0)?,
                             expires_at: row.get(1)?,
                             used: row.get(2)?,
+                            session: row.get(3)?,
                         })
                     },
                 )
@@ -487,6 +495,31 @@ impl Storage for SqliteStorage {
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
             end_tokens(&transaction, &device_id)?;
+            append_audit(&transaction, audit)?;
+            transaction.commit().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn end_session_family(
+        &self,
+        session: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StorageError> {
+        let session = session.to_owned();
+        self.run(move |connection| {
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            transaction
+                .execute("DELETE FROM access_tokens WHERE session_id = ?1", [&session])
+                .map_err(unavailable)?;
+            transaction
+                .execute(
+                    "UPDATE refresh_tokens SET used_at = coalesce(used_at, ?2) WHERE session_id = ?1",
+                    rusqlite::params![session, now_millis()],
+                )
+                .map_err(unavailable)?;
             append_audit(&transaction, audit)?;
             transaction.commit().map_err(unavailable)
         })
@@ -1043,14 +1076,14 @@ fn store_tokens(
 ) -> Result<(), StorageError> {
     connection
         .execute(
-            "INSERT INTO access_tokens (digest, device_id, expires_at) VALUES (?1, ?2, ?3)",
-            rusqlite::params![tokens.access, device_id, tokens.access_expires_at],
+            "INSERT INTO access_tokens (digest, device_id, session_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![tokens.access, device_id, tokens.session, tokens.access_expires_at],
         )
         .map_err(unavailable)?;
     connection
         .execute(
-            "INSERT INTO refresh_tokens (digest, device_id, expires_at) VALUES (?1, ?2, ?3)",
-            rusqlite::params![tokens.refresh, device_id, tokens.refresh_expires_at],
+            "INSERT INTO refresh_tokens (digest, device_id, session_id, expires_at) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![tokens.refresh, device_id, tokens.session, tokens.refresh_expires_at],
         )
         .map_err(unavailable)?;
     // Expired access tokens of this device are no use to anyone.
@@ -1227,7 +1260,45 @@ fn migrate(connection: &mut Connection) -> Result<(), StorageError> {
         transaction.commit().map_err(failed)?;
         tracing::info!(migration = name, "applied database migration");
     }
-    Ok(())
+    fill_name_keys(connection)
+}
+
+/// Gives rows from before migration 0006 their name key, then makes the key unique.
+fn fill_name_keys(connection: &mut Connection) -> Result<(), StorageError> {
+    let failed = |source: rusqlite::Error| StorageError::Migration {
+        name: "0006_name_keys",
+        message: source.to_string(),
+    };
+    let transaction = connection
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(failed)?;
+    for table in ["teams", "users"] {
+        let missing: Vec<(i64, String)> = {
+            let mut statement = transaction
+                .prepare(&format!(
+                    "SELECT id, name FROM {table} WHERE name_key IS NULL"
+                ))
+                .map_err(failed)?;
+            let rows = statement
+                .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+                .map_err(failed)?;
+            rows.collect::<Result<_, _>>().map_err(failed)?
+        };
+        for (id, name) in missing {
+            transaction
+                .execute(
+                    &format!("UPDATE {table} SET name_key = ?2 WHERE id = ?1"),
+                    rusqlite::params![id, name_key(&name)],
+                )
+                .map_err(failed)?;
+        }
+        transaction
+            .execute_batch(&format!(
+                "CREATE UNIQUE INDEX IF NOT EXISTS {table}_name_key ON {table} (name_key)"
+            ))
+            .map_err(failed)?;
+    }
+    transaction.commit().map_err(failed)
 }
 
 #[cfg(test)]
@@ -1259,6 +1330,32 @@ mod tests {
             first_id,
             "a restart must not reset the instance"
         );
+    }
+
+    #[tokio::test]
+    async fn accounts_from_before_name_keys_get_them_on_the_next_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = SqliteStorage::open(dir.path()).unwrap();
+        storage.add_team("Ynys Môn").await.unwrap();
+        // As a database written before migration 0006 would be.
+        storage
+            .lock()
+            .unwrap()
+            .execute_batch("DROP INDEX teams_name_key; UPDATE teams SET name_key = NULL;")
+            .unwrap();
+        drop(storage);
+
+        let reopened = SqliteStorage::open(dir.path()).unwrap();
+        let key: String = reopened
+            .lock()
+            .unwrap()
+            .query_row("SELECT name_key FROM teams", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(key, "ynys môn");
+        assert!(matches!(
+            reopened.add_team("YNYS MÔN").await,
+            Err(StorageError::AlreadyExists(_))
+        ));
     }
 
     #[test]

@@ -128,6 +128,9 @@ pub async fn upload_chunk<S: Storage>(
         .storage
         .append_upload_chunk(sha256, &case, size, offset, bytes)
         .await?;
+    if after.complete {
+        return Ok(status(sha256, after));
+    }
     if after.size != size {
         return Err(ApiFailure::new(
             StatusCode::CONFLICT,
@@ -158,6 +161,16 @@ pub async fn upload_chunk<S: Storage>(
             ApiFailure::bad_request(format!("The file could not be checked: {error}"))
         })?;
     if digest != sha256 {
+        // The same last piece sent twice: the first request may have finished it.
+        if state.storage.attachment_linked(sha256, &case).await? {
+            return Ok(status(
+                sha256,
+                AttachmentState {
+                    complete: true,
+                    ..after
+                },
+            ));
+        }
         state.storage.discard_upload(sha256, &case).await?;
         return Err(ApiFailure::bad_request(format!(
             "The file's bytes do not match its address (they hash to {digest}). Nothing was kept; upload the file again from the start."

@@ -109,7 +109,7 @@ pub async fn sign_in<S: Storage>(
     let now = now_millis();
     // Count this attempt before checking the password, so that guesses sent
     // in parallel are counted too; a correct password clears the count.
-    state
+    let attempt = state
         .storage
         .record_sign_in_attempt(&account, &address_text)
         .await?;
@@ -124,19 +124,9 @@ pub async fn sign_in<S: Storage>(
         )
         .await?;
     if let ThrottleDecision::Locked { retry_after_secs } = policy.decide(&recent, now) {
-        // One audit row when a lock begins, not one per refused attempt.
-        let lock_begins = recent.for_account.len() == policy.account_failures as usize
-            || recent.from_address.len() == policy.address_failures as usize;
-        if lock_begins {
-            state
-                .storage
-                .record_audit(vec![
-                    AuditEvent::new("sign_in_locked")
-                        .by(account.clone())
-                        .detail(json!({ "address": address_text })),
-                ])
-                .await?;
-        }
+        // No password was checked, so this attempt does not count: retrying
+        // while locked must not keep the lock going for ever.
+        state.storage.forget_sign_in_attempt(attempt).await?;
         let mut failure = ApiFailure::new(
             StatusCode::TOO_MANY_REQUESTS,
             codes::SIGN_IN_LOCKED,
@@ -168,6 +158,20 @@ pub async fn sign_in<S: Storage>(
                     .detail(json!({ "address": address_text })),
             ])
             .await?;
+        // This failure starts a lock: one audit row for it, however many
+        // refused attempts follow.
+        let starts_lock = recent.for_account.len() == state.throttle.account_failures as usize
+            || recent.from_address.len() == state.throttle.address_failures as usize;
+        if starts_lock {
+            state
+                .storage
+                .record_audit(vec![
+                    AuditEvent::new("sign_in_locked")
+                        .by(account.clone())
+                        .detail(json!({ "address": address_text })),
+                ])
+                .await?;
+        }
         return Err(sign_in_failed());
     };
     let user = credentials.user;
@@ -196,7 +200,10 @@ pub async fn sign_in<S: Storage>(
                 return Err(ApiFailure::device_revoked());
             }
             // The same laptop, signed in by someone else: a registration of its own.
-            Some(device) if !device.user.eq_ignore_ascii_case(&user.name) => {
+            Some(device)
+                if doorstep_core::access::name_key(&device.user)
+                    != doorstep_core::access::name_key(&user.name) =>
+            {
                 tokens::new_device_id().map_err(token_failure)?
             }
             Some(device) => device.id,

@@ -51,6 +51,10 @@ pub enum StorageError {
     NotFound(String),
     #[error("There is no device {0}. Check the id with `admin device list`.")]
     NoSuchDevice(String),
+    #[error(
+        "Device {0} was revoked or belongs to another account, so it cannot be signed in to. Sign in again; a revoked device must be wiped."
+    )]
+    DeviceUnavailable(String),
     #[error("The database did not answer: {0}")]
     Unavailable(String),
 }
@@ -298,10 +302,18 @@ pub trait Storage: Send + Sync + 'static {
     /// Counts a sign-in attempt against the account and the address. It is
     /// recorded before the password is checked, so that guesses sent in
     /// parallel count too; a correct password then clears the account's count.
+    /// Returns the attempt's id, so a refused attempt can be taken back.
     fn record_sign_in_attempt(
         &self,
         account: &str,
         address: &str,
+    ) -> impl Future<Output = Result<i64, StorageError>> + Send;
+
+    /// Takes back an attempt that was refused without checking a password,
+    /// so retrying during a lock does not extend it.
+    fn forget_sign_in_attempt(
+        &self,
+        attempt: i64,
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
 
     /// Failures since `since_millis`, newest first, at most `limit` of each kind.
@@ -528,6 +540,15 @@ pub fn split_heads(heads: &str) -> Vec<String> {
         .filter(|head| !head.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// Names that differ only in letter case cannot both stay once names are
+/// matched ignoring case in every alphabet; say which, and what to do.
+pub fn name_clash_advice(table: &str, clashes: &[String]) -> String {
+    format!(
+        "some {table} differ only in letter case ({}); rename one of each (UPDATE {table} SET name = … WHERE name = …), then start the server again",
+        clashes.join("; ")
+    )
 }
 
 /// A migration: its name and SQL, applied in list order; its version is its position from 1.

@@ -161,6 +161,25 @@ impl PostgresStorage {
                     .await
                     .map_err(unavailable)?;
             }
+            let clashes: Vec<String> = transaction
+                .query(
+                    &format!(
+                        "SELECT string_agg(name, ' and ') FROM {table}
+                         GROUP BY name_key HAVING count(*) > 1 LIMIT 5"
+                    ),
+                    &[],
+                )
+                .await
+                .map_err(unavailable)?
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            if !clashes.is_empty() {
+                return Err(StorageError::Migration {
+                    name: "0006_name_keys",
+                    message: super::name_clash_advice(table, &clashes),
+                });
+            }
             transaction
                 .batch_execute(&format!(
                     "CREATE UNIQUE INDEX IF NOT EXISTS {table}_name_key ON {table} (name_key)"
@@ -328,21 +347,31 @@ impl Storage for PostgresStorage {
         &self,
         account: &str,
         address: &str,
-    ) -> Result<(), StorageError> {
+    ) -> Result<i64, StorageError> {
         let client = self.client().await?;
         let now = now_millis();
-        client
-            .execute(
-                "INSERT INTO sign_in_failures (account, address, at_millis) VALUES ($1, $2, $3)",
-                &[&account, &address, &now],
-            )
-            .await
-            .map_err(unavailable)?;
         client
             .execute(
                 "DELETE FROM sign_in_failures WHERE at_millis < $1",
                 &[&(now - 24 * 60 * 60 * 1000)],
             )
+            .await
+            .map_err(unavailable)?;
+        let row = client
+            .query_one(
+                "INSERT INTO sign_in_failures (account, address, at_millis) VALUES ($1, $2, $3)
+                 RETURNING id",
+                &[&account, &address, &now],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(row.get(0))
+    }
+
+    async fn forget_sign_in_attempt(&self, attempt: i64) -> Result<(), StorageError> {
+        let client = self.client().await?;
+        client
+            .execute("DELETE FROM sign_in_failures WHERE id = $1", &[&attempt])
             .await
             .map_err(unavailable)?;
         Ok(())
@@ -407,6 +436,19 @@ impl Storage for PostgresStorage {
             )
             .await
             .map_err(unavailable)?;
+        // The registration must be this user's and live, checked under the
+        // row's lock: a revocation a moment ago must win.
+        let owner = transaction
+            .query_opt(
+                "SELECT user_id, revoked_at FROM devices WHERE id = $1 FOR UPDATE",
+                &[&device.id],
+            )
+            .await
+            .map_err(unavailable)?
+            .map(|row| (row.get::<_, i64>(0), row.get::<_, Option<String>>(1)));
+        if owner != Some((device.user_id, None)) {
+            return Err(StorageError::DeviceUnavailable(device.id.clone()));
+        }
         // A new sign-in replaces whatever session this device had.
         transaction
             .execute(
@@ -785,14 +827,22 @@ impl Storage for PostgresStorage {
             .await
             .map_err(unavailable)?;
         // The row lock makes concurrent pieces of one upload take turns.
-        let row = transaction
-            .query_one(
+        let Some(row) = transaction
+            .query_opt(
                 "SELECT size, received FROM attachment_uploads
                  WHERE sha256 = $1 AND case_id = $2 FOR UPDATE",
                 &[&sha256, &case_id],
             )
             .await
-            .map_err(unavailable)?;
+            .map_err(unavailable)?
+        else {
+            // A concurrent request finished this upload a moment ago.
+            return Ok(AttachmentState {
+                size,
+                received: size,
+                complete: true,
+            });
+        };
         let state = AttachmentState {
             size: row.get(0),
             received: row.get(1),

@@ -281,22 +281,32 @@ impl Storage for SqliteStorage {
         &self,
         account: &str,
         address: &str,
-    ) -> Result<(), StorageError> {
+    ) -> Result<i64, StorageError> {
         let account = account.to_owned();
         let address = address.to_owned();
         self.run(move |connection| {
             let now = now_millis();
             connection
                 .execute(
-                    "INSERT INTO sign_in_failures (account, address, at_millis) VALUES (?1, ?2, ?3)",
-                    rusqlite::params![account, address, now],
+                    "DELETE FROM sign_in_failures WHERE at_millis < ?1",
+                    [now - 24 * 60 * 60 * 1000],
                 )
                 .map_err(unavailable)?;
             connection
                 .execute(
-                    "DELETE FROM sign_in_failures WHERE at_millis < ?1",
-                    [now - 24 * 60 * 60 * 1000],
+                    "INSERT INTO sign_in_failures (account, address, at_millis) VALUES (?1, ?2, ?3)",
+                    rusqlite::params![account, address, now],
                 )
+                .map_err(unavailable)?;
+            Ok(connection.last_insert_rowid())
+        })
+        .await
+    }
+
+    async fn forget_sign_in_attempt(&self, attempt: i64) -> Result<(), StorageError> {
+        self.run(move |connection| {
+            connection
+                .execute("DELETE FROM sign_in_failures WHERE id = ?1", [attempt])
                 .map_err(unavailable)?;
             Ok(())
         })
@@ -363,6 +373,19 @@ impl Storage for SqliteStorage {
                     rusqlite::params![device.id, device.user_id, device.hostname, device.os, device.app_version, now],
                 )
                 .map_err(unavailable)?;
+            // The registration must be this user's and live, checked in this
+            // transaction: a revocation a moment ago must win.
+            let owner: Option<(i64, Option<String>)> = transaction
+                .query_row(
+                    "SELECT user_id, revoked_at FROM devices WHERE id = ?1",
+                    [&device.id],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .optional()
+                .map_err(unavailable)?;
+            if owner != Some((device.user_id, None)) {
+                return Err(StorageError::DeviceUnavailable(device.id.clone()));
+            }
             // A new sign-in replaces whatever session this device had.
             end_tokens(&transaction, &device.id)?;
             store_tokens(&transaction, &device.id, &tokens)?;
@@ -1292,6 +1315,22 @@ fn fill_name_keys(connection: &mut Connection) -> Result<(), StorageError> {
                 )
                 .map_err(failed)?;
         }
+        let clashes: Vec<String> = {
+            let mut statement = transaction
+                .prepare(&format!(
+                    "SELECT group_concat(name, ' and ') FROM {table}
+                     GROUP BY name_key HAVING count(*) > 1 LIMIT 5"
+                ))
+                .map_err(failed)?;
+            let rows = statement.query_map([], |row| row.get(0)).map_err(failed)?;
+            rows.collect::<Result<_, _>>().map_err(failed)?
+        };
+        if !clashes.is_empty() {
+            return Err(StorageError::Migration {
+                name: "0006_name_keys",
+                message: super::name_clash_advice(table, &clashes),
+            });
+        }
         transaction
             .execute_batch(&format!(
                 "CREATE UNIQUE INDEX IF NOT EXISTS {table}_name_key ON {table} (name_key)"
@@ -1356,6 +1395,25 @@ mod tests {
             reopened.add_team("YNYS MÔN").await,
             Err(StorageError::AlreadyExists(_))
         ));
+    }
+
+    #[test]
+    fn accounts_that_differ_only_in_letter_case_stop_the_upgrade_with_their_names() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(SqliteStorage::open(dir.path()).unwrap());
+        // Before migration 0006, SQLite's lower() let these two exist side by side.
+        Connection::open(dir.path().join(DATABASE_FILE_NAME))
+            .unwrap()
+            .execute_batch(
+                "DROP INDEX users_name_key;
+                 INSERT INTO users (name, role, password_digest, created_at)
+                 VALUES ('Élin', 'admin', 'x', 'now'), ('élin', 'admin', 'x', 'now');",
+            )
+            .unwrap();
+        let error = SqliteStorage::open(dir.path()).unwrap_err();
+        let message = error.to_string();
+        assert!(message.contains("differ only in letter case"), "{message}");
+        assert!(message.contains("Élin and élin"), "{message}");
     }
 
     #[test]

@@ -28,7 +28,10 @@ CREATE TABLE refresh_tokens (
     -- One sign-in and all its rotations: a replayed token ends only its own session.
     session_id TEXT NOT NULL,
     expires_at BIGINT NOT NULL,
-    used_at    BIGINT
+    used_at    BIGINT,
+    -- Spent by a refresh (rather than by sign-out or a new sign-in): only
+    -- such a token shown again is a sign of theft.
+    rotated    BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX refresh_tokens_device ON refresh_tokens (device_id);
 CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);

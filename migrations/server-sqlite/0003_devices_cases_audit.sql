@@ -33,7 +33,10 @@ CREATE TABLE refresh_tokens (
     -- One sign-in and all its rotations: a replayed token ends only its own session.
     session_id TEXT NOT NULL,
     expires_at INTEGER NOT NULL,
-    used_at    INTEGER
+    used_at    INTEGER,
+    -- Spent by a refresh (rather than by sign-out or a new sign-in): only
+    -- such a token shown again is a sign of theft.
+    rotated    INTEGER NOT NULL DEFAULT 0 CHECK (rotated IN (0, 1))
 );
 CREATE INDEX refresh_tokens_device ON refresh_tokens (device_id);
 CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);

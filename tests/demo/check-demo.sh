@@ -17,12 +17,12 @@ xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" bash -c '
   demo=$!
   stop() { kill -TERM -- -"$demo" 2>/dev/null || true; wait "$demo" 2>/dev/null || true; }
   trap stop EXIT
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 1200); do
     if xwininfo -root -tree 2>/dev/null | grep -q "\"Doorstep\""; then break; fi
     if ! kill -0 "$demo" 2>/dev/null; then cat "'"$out"'/demo.out"; echo "not ok: the demo exited before its window opened"; exit 1; fi
     sleep 0.5
   done
-  xwininfo -root -tree | grep -q "\"Doorstep\"" || { echo "not ok: no Doorstep window within 5 minutes"; exit 1; }
+  xwininfo -root -tree | grep -q "\"Doorstep\"" || { echo "not ok: no Doorstep window within 10 minutes"; exit 1; }
   curl -fsS "http://127.0.0.1:'"$port"'/healthz" >/dev/null || { echo "not ok: the server is not answering"; exit 1; }
   # A living system: the demo caseworker signs in and sees her invented cases.
   token=$(curl -fsS -H "Content-Type: application/json" \

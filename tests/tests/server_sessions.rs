@@ -141,7 +141,7 @@ fn a_refresh_token_works_once_and_a_replayed_one_ends_the_session() {
 
 #[test]
 fn signing_out_ends_the_tokens_and_requests_without_a_token_are_refused() {
-    let (_dir, server) = setup();
+    let (dir, server) = setup();
     let session = sign_in(server.address, "amy", PASSWORD, "laptop-17");
     let none = request(server.address, "GET", "/v1/cases", None, None, b"");
     assert_eq!(none.status, 401);
@@ -159,6 +159,20 @@ fn signing_out_ends_the_tokens_and_requests_without_a_token_are_refused() {
     );
     assert_eq!(out.status, 204, "{}", out.body);
     assert_eq!(cases_with(&server, &session.access).status, 401);
+
+    // The app refreshing after sign-out is told the session is over; that is
+    // not theft, so no alarm is raised.
+    let refresh = post_json(
+        server.address,
+        "/v1/session/refresh",
+        None,
+        &json!({ "refresh_token": session.refresh }),
+    );
+    assert_eq!(refresh.status, 401);
+    assert_eq!(refresh.json()["error"], "session_ended");
+    let (_, audit, _) = server_admin(dir.path(), None, &["audit", "export"], None);
+    assert!(audit.contains("\"action\":\"signed_out\""));
+    assert!(!audit.contains("refresh_token_reused"), "{audit}");
 }
 
 #[test]

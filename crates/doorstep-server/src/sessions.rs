@@ -280,6 +280,10 @@ pub async fn refresh<S: Storage>(
         Err(session_ended())
     };
     if record.used {
+        // Spent by sign-out or a newer sign-in: the session is simply over.
+        if !record.rotated {
+            return Err(session_ended());
+        }
         return reuse(device).await;
     }
     let now = now_millis();

@@ -186,6 +186,8 @@ pub struct RefreshRecord {
     pub session: String,
     pub expires_at: i64,
     pub used: bool,
+    /// Spent by a refresh, so showing it again means a copy exists.
+    pub rotated: bool,
 }
 
 /// The server's row for a case: what access and sync need, without the document.

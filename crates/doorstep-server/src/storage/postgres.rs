@@ -524,7 +524,7 @@ impl Storage for PostgresStorage {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                "SELECT device_id, expires_at, used_at IS NOT NULL, session_id FROM refresh_tokens WHERE digest = $1",
+                "SELECT device_id, expires_at, used_at IS NOT NULL, session_id, rotated FROM refresh_tokens WHERE digest = $1",
                 &[&refresh_digest],
             )
             .await
@@ -534,6 +534,7 @@ impl Storage for PostgresStorage {
             expires_at: row.get(1),
             used: row.get(2),
             session: row.get(3),
+            rotated: row.get(4),
         }))
     }
 
@@ -547,7 +548,7 @@ impl Storage for PostgresStorage {
         let transaction = client.transaction().await.map_err(unavailable)?;
         let spent = transaction
             .execute(
-                "UPDATE refresh_tokens SET used_at = $2 WHERE digest = $1 AND used_at IS NULL",
+                "UPDATE refresh_tokens SET used_at = $2, rotated = TRUE WHERE digest = $1 AND used_at IS NULL",
                 &[&old_refresh_digest, &now_millis()],
             )
             .await

@@ -460,7 +460,7 @@ impl Storage for SqliteStorage {
         self.run(move |connection| {
             connection
                 .query_row(
-                    "SELECT device_id, expires_at, used_at IS NOT NULL, session_id FROM refresh_tokens WHERE digest = ?1",
+                    "SELECT device_id, expires_at, used_at IS NOT NULL, session_id, rotated FROM refresh_tokens WHERE digest = ?1",
                     [digest],
                     |row| {
                         Ok(RefreshRecord {
@@ -468,6 +468,7 @@ impl Storage for SqliteStorage {
                             expires_at: row.get(1)?,
                             used: row.get(2)?,
                             session: row.get(3)?,
+                            rotated: row.get(4)?,
                         })
                     },
                 )
@@ -491,7 +492,7 @@ impl Storage for SqliteStorage {
                 .map_err(unavailable)?;
             let spent = transaction
                 .execute(
-                    "UPDATE refresh_tokens SET used_at = ?2 WHERE digest = ?1 AND used_at IS NULL",
+                    "UPDATE refresh_tokens SET used_at = ?2, rotated = TRUE WHERE digest = ?1 AND used_at IS NULL",
                     rusqlite::params![old, now_millis()],
                 )
                 .map_err(unavailable)?;

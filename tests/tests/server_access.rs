@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used)] // test helpers may unwrap, like #[test] functions (clippy.toml)
 //! Who may see and change which case, checked end to end on a real server:
-//! every case endpoint × every role × own team, other team and unassigned
-//! cases × list, read, write and sync, on SQLite and on PostgreSQL.
+//! every case and attachment endpoint × every role × own team, other team and
+//! unassigned cases × list, read, write and sync, on SQLite and on PostgreSQL.
 //!
 //! The expected answers are written out by hand below rather than computed
 //! with the server's own rules, so a wrong rule cannot agree with itself.
@@ -76,6 +76,37 @@ fn expected_visible(person: &str) -> BTreeSet<&'static str> {
     ids.iter().copied().collect()
 }
 
+/// A small file attached to each case by whoever opened it.
+fn case_file(case_id: &str) -> Vec<u8> {
+    format!("Scanned letter for {case_id}").into_bytes()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// Uploads `bytes` to a case in one piece.
+fn attach(
+    address: std::net::SocketAddr,
+    session: &Session,
+    case_id: &str,
+    bytes: &[u8],
+) -> doorstep_stories::RawResponse {
+    request(
+        address,
+        "PUT",
+        &format!(
+            "/v1/attachments/{}?case_id={case_id}&size={}&offset=0",
+            sha256_hex(bytes),
+            bytes.len()
+        ),
+        Some(&session.access),
+        Some("application/octet-stream"),
+        bytes,
+    )
+}
+
 fn secret_summary(case_id: &str) -> String {
     format!("Private details of {case_id} zq{}", case_id.len())
 }
@@ -130,6 +161,18 @@ fn build_world(postgres: Option<ScratchPostgres>) -> World {
             response.body
         );
         documents.insert(*case_id, bytes);
+        let attached = attach(
+            server.address,
+            &sessions[opener],
+            case_id,
+            &case_file(case_id),
+        );
+        assert_eq!(
+            attached.json()["complete"],
+            true,
+            "{opener} attaches to {case_id}: {}",
+            attached.body
+        );
     }
     World {
         _dir: dir,
@@ -278,7 +321,28 @@ fn run_matrix(world: &World) {
                 assert!(!whole.body.contains(&secret_summary(case_id)));
             }
 
-            checked += 2;
+            // read: the case's attachment
+            let file = request(
+                address,
+                "GET",
+                &format!("/v1/attachments/{}", sha256_hex(&case_file(case_id))),
+                Some(&session.access),
+                None,
+                b"",
+            );
+            if may_see {
+                assert_eq!(file.status, 200, "{person} downloads {case_id}'s file");
+                assert_eq!(file.body.as_bytes(), case_file(case_id).as_slice());
+            } else {
+                assert_eq!(
+                    file.status, 404,
+                    "{person} downloads {case_id}'s file: {}",
+                    file.body
+                );
+                assert!(!file.body.contains("Scanned letter"));
+            }
+
+            checked += 3;
         }
         checked += 2;
     }
@@ -330,13 +394,45 @@ fn run_matrix(world: &World) {
                 );
                 assert!(!written.body.contains(&secret_summary(case_id)));
             }
-            checked += 1;
+
+            // write: attaching a new file
+            let note = format!("{person}'s photo for {case_id}").into_bytes();
+            let attached = attach(address, session, case_id, &note);
+            if may_write {
+                assert_eq!(
+                    attached.json()["complete"],
+                    true,
+                    "{person} attaches to {case_id}: {}",
+                    attached.body
+                );
+            } else {
+                assert_eq!(
+                    attached.status, 404,
+                    "{person} attaches to {case_id}: {}",
+                    attached.body
+                );
+                let stored = request(
+                    address,
+                    "GET",
+                    &format!("/v1/attachments/{}", sha256_hex(&note)),
+                    Some(&world.sessions["nora"].access),
+                    None,
+                    b"",
+                );
+                assert_eq!(stored.status, 404, "a refused upload stores nothing");
+            }
+            checked += 2;
         }
     }
-    assert_eq!(checked, PEOPLE.len() * (CASES.len() * 3 + 2));
+    assert_eq!(checked, PEOPLE.len() * (CASES.len() * 5 + 2));
 
     // Without a token, no case endpoint answers with anything but 401.
+    let any_file = format!("/v1/attachments/{}", sha256_hex(&case_file("N-CAL-ASC")));
+    let any_status = format!("{any_file}/status?case_id=N-CAL-ASC");
     for (method, path) in [
+        ("GET", any_file.as_str()),
+        ("PUT", any_file.as_str()),
+        ("GET", any_status.as_str()),
         ("GET", "/v1/cases"),
         ("GET", "/v1/cases/N-CAL-ASC"),
         ("POST", "/v1/sync"),

@@ -33,26 +33,20 @@ pub const MAX_CASE_BYTES: usize = 16 * 1024 * 1024;
 /// Attempts at a write that keeps meeting concurrent writes to the same case.
 const WRITE_ATTEMPTS: usize = 8;
 
-fn server_actor() -> ActorId {
-    // The server never authors changes; it only loads and merges them.
+/// The actor the server loads documents as. It never authors changes; it
+/// only loads and merges them.
+pub fn server_actor() -> ActorId {
     ActorId::from(b"doorstep-server".as_slice())
 }
 
-/// A case id as devices make them: 1–40 letters, digits, `-` or `_`.
+/// Refuses a case id no device would make (the rule lives in `doorstep-core`).
 pub fn check_case_id(case_id: &str) -> Result<(), ApiFailure> {
-    let ok = !case_id.is_empty()
-        && case_id.len() <= 40
-        && case_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if ok {
-        Ok(())
-    } else {
-        Err(ApiFailure::bad_request(format!(
+    doorstep_core::case::check_id(case_id).map_err(|_| {
+        ApiFailure::bad_request(format!(
             "\"{}\" is not a case id: use 1 to 40 letters, digits, '-' or '_'.",
             case_id.chars().take(60).collect::<String>()
-        )))
-    }
+        ))
+    })
 }
 
 /// Runs automerge's decoder so that a panic inside it (automerge 0.12's

@@ -112,7 +112,7 @@ const SEED_BATCH: usize = 1000;
 
 /// The server's record of one invented case, as a device's first push would make it.
 fn seed_write(case_id: String, bytes: Vec<u8>, worker: &str) -> Result<CaseWrite, DemoError> {
-    let mut document = CaseDocument::load(&bytes, ActorId::from(b"doorstep-server".as_slice()))
+    let mut document = CaseDocument::load(&bytes, crate::cases::server_actor())
         .map_err(|error| DemoError::Invent(error.to_string()))?;
     let projection = document.projection();
     let heads: Vec<String> = document.heads().iter().map(ToString::to_string).collect();

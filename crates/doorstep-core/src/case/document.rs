@@ -127,7 +127,8 @@ pub struct CaseDocument {
     id: String,
 }
 
-fn check_id(id: &str) -> Result<(), CaseError> {
+/// A case id as devices make them: 1–40 letters, digits, `-` or `_`.
+pub fn check_id(id: &str) -> Result<(), CaseError> {
     let ok = !id.is_empty()
         && id.len() <= 40
         && id

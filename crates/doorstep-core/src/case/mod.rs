@@ -4,7 +4,7 @@ pub mod document;
 pub mod fields;
 pub mod view;
 
-pub use document::{CaseDocument, CaseError, Editor, NewCase, SCHEMA_VERSION};
+pub use document::{CaseDocument, CaseError, Editor, NewCase, SCHEMA_VERSION, check_id};
 pub use fields::{
     CaseStatus, FieldError, FieldKind, FieldPath, FieldSpec, FieldValue, SectionKind,
 };

@@ -1043,8 +1043,8 @@ async fn write_case_in(
             .execute(
                 "INSERT INTO cases (id, case_type, status, summary, team, assigned_to,
                      shared_with_team, heads, version, cursor, chunk_count, stored_bytes,
-                     created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, 0, 0, $10, $10)",
+                     created_at, updated_at, team_key, assignee_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, 0, 0, $10, $10, $11, $12)",
                 &[
                     &write.case_id,
                     &write.facts.case_type,
@@ -1056,6 +1056,8 @@ async fn write_case_in(
                     &write.heads,
                     &cursor,
                     &now,
+                    &write.facts.team_key(),
+                    &write.facts.assignee_key(),
                 ],
             )
             .await;
@@ -1072,7 +1074,8 @@ async fn write_case_in(
             .execute(
                 "UPDATE cases SET case_type = $2, status = $3, summary = $4, team = $5,
                      assigned_to = $6, shared_with_team = $7, heads = $8,
-                     version = version + 1, cursor = $9, updated_at = $10
+                     version = version + 1, cursor = $9, updated_at = $10,
+                     team_key = $11, assignee_key = $12
                  WHERE id = $1",
                 &[
                     &write.case_id,
@@ -1085,22 +1088,13 @@ async fn write_case_in(
                     &write.heads,
                     &cursor,
                     &now,
+                    &write.facts.team_key(),
+                    &write.facts.assignee_key(),
                 ],
             )
             .await
             .map_err(unavailable)?;
     }
-    transaction
-        .execute(
-            "UPDATE cases SET team_key = $2, assignee_key = $3 WHERE id = $1",
-            &[
-                &write.case_id,
-                &write.facts.team_key(),
-                &write.facts.assignee_key(),
-            ],
-        )
-        .await
-        .map_err(unavailable)?;
     if write.compacts {
         transaction
             .execute(

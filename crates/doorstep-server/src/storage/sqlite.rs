@@ -842,17 +842,12 @@ impl Storage for SqliteStorage {
     async fn upload_bytes(&self, sha256: &str, case_id: &str) -> Result<Vec<u8>, StorageError> {
         let (sha256, case_id) = (sha256.to_owned(), case_id.to_owned());
         self.run(move |connection| {
-            let mut statement = connection
-                .prepare(
-                    "SELECT bytes FROM attachment_upload_chunks WHERE sha256 = ?1 AND case_id = ?2
-                     ORDER BY offset_bytes",
-                )
-                .map_err(unavailable)?;
-            let rows = statement
-                .query_map([sha256, case_id], |row| row.get::<_, Vec<u8>>(0))
-                .map_err(unavailable)?;
-            let chunks: Vec<Vec<u8>> = rows.collect::<Result<_, _>>().map_err(unavailable)?;
-            Ok(chunks.concat())
+            concatenated_bytes(
+                connection,
+                "SELECT bytes FROM attachment_upload_chunks WHERE sha256 = ?1 AND case_id = ?2
+                 ORDER BY offset_bytes",
+                rusqlite::params![sha256, case_id],
+            )
         })
         .await
     }
@@ -922,16 +917,11 @@ impl Storage for SqliteStorage {
     async fn attachment_bytes(&self, sha256: &str) -> Result<Vec<u8>, StorageError> {
         let sha256 = sha256.to_owned();
         self.run(move |connection| {
-            let mut statement = connection
-                .prepare(
-                    "SELECT bytes FROM attachment_chunks WHERE sha256 = ?1 ORDER BY offset_bytes",
-                )
-                .map_err(unavailable)?;
-            let rows = statement
-                .query_map([sha256], |row| row.get::<_, Vec<u8>>(0))
-                .map_err(unavailable)?;
-            let chunks: Vec<Vec<u8>> = rows.collect::<Result<_, _>>().map_err(unavailable)?;
-            Ok(chunks.concat())
+            concatenated_bytes(
+                connection,
+                "SELECT bytes FROM attachment_chunks WHERE sha256 = ?1 ORDER BY offset_bytes",
+                rusqlite::params![sha256],
+            )
         })
         .await
     }
@@ -1018,8 +1008,8 @@ fn write_case_in(
             .execute(
                 "INSERT INTO cases (id, case_type, status, summary, team, assigned_to,
                      shared_with_team, heads, version, cursor, chunk_count, stored_bytes,
-                     created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, 0, 0, ?10, ?10)",
+                     created_at, updated_at, team_key, assignee_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, 0, 0, ?10, ?10, ?11, ?12)",
                 rusqlite::params![
                     write.case_id,
                     write.facts.case_type,
@@ -1030,7 +1020,9 @@ fn write_case_in(
                     write.facts.shared_with_team(),
                     write.heads,
                     cursor,
-                    now
+                    now,
+                    write.facts.team_key(),
+                    write.facts.assignee_key()
                 ],
             )
             .map_err(unavailable)?;
@@ -1039,7 +1031,8 @@ fn write_case_in(
             .execute(
                 "UPDATE cases SET case_type = ?2, status = ?3, summary = ?4, team = ?5,
                      assigned_to = ?6, shared_with_team = ?7, heads = ?8,
-                     version = version + 1, cursor = ?9, updated_at = ?10
+                     version = version + 1, cursor = ?9, updated_at = ?10,
+                     team_key = ?11, assignee_key = ?12
                  WHERE id = ?1",
                 rusqlite::params![
                     write.case_id,
@@ -1051,21 +1044,13 @@ fn write_case_in(
                     write.facts.shared_with_team(),
                     write.heads,
                     cursor,
-                    now
+                    now,
+                    write.facts.team_key(),
+                    write.facts.assignee_key()
                 ],
             )
             .map_err(unavailable)?;
     }
-    transaction
-        .execute(
-            "UPDATE cases SET team_key = ?2, assignee_key = ?3 WHERE id = ?1",
-            rusqlite::params![
-                write.case_id,
-                write.facts.team_key(),
-                write.facts.assignee_key()
-            ],
-        )
-        .map_err(unavailable)?;
     if write.compacts {
         transaction
             .execute(
@@ -1170,6 +1155,23 @@ fn append_audit(connection: &Connection, event: AuditEvent) -> Result<(), Storag
         )
         .map_err(unavailable)?;
     Ok(())
+}
+
+/// The `bytes` column of every row `sql` selects, joined in order.
+fn concatenated_bytes(
+    connection: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<u8>, StorageError> {
+    let mut statement = connection.prepare(sql).map_err(unavailable)?;
+    let rows = statement
+        .query_map(params, |row| row.get::<_, Vec<u8>>(0))
+        .map_err(unavailable)?;
+    let mut bytes = Vec::new();
+    for row in rows {
+        bytes.extend(row.map_err(unavailable)?);
+    }
+    Ok(bytes)
 }
 
 fn read_upload(

@@ -494,3 +494,23 @@ pub fn new_case(
     }
     case
 }
+
+/// A server on a fresh SQLite folder with these people (name, role, team)
+/// and their teams, all sharing `password`, as IT would set them up.
+pub fn server_with_people(
+    people: &[(&str, &str, Option<&str>)],
+    password: &str,
+) -> (tempfile::TempDir, ServerProcess) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let mut teams: Vec<&str> = people.iter().filter_map(|(_, _, team)| *team).collect();
+    teams.sort_unstable();
+    teams.dedup();
+    for team in teams {
+        add_team(dir.path(), None, team);
+    }
+    for (name, role, team) in people {
+        add_user(dir.path(), None, name, role, *team, password);
+    }
+    let server = ServerProcess::start(dir.path());
+    (dir, server)
+}

@@ -3,24 +3,14 @@
 //! JSON, unknown fields, wrong content types and malformed automerge bytes.
 
 use doorstep_stories::{
-    ServerProcess, add_team, add_user, base64, new_case, post_json, request, server_admin, sign_in,
+    ServerProcess, base64, new_case, post_json, request, server_admin, server_with_people, sign_in,
 };
 use serde_json::json;
 
 const PASSWORD: &str = "a long council password";
 
 fn setup() -> (tempfile::TempDir, ServerProcess, doorstep_stories::Session) {
-    let dir = tempfile::tempdir().unwrap();
-    add_team(dir.path(), None, "North");
-    add_user(
-        dir.path(),
-        None,
-        "amy",
-        "caseworker",
-        Some("North"),
-        PASSWORD,
-    );
-    let server = ServerProcess::start(dir.path());
+    let (dir, server) = server_with_people(&[("amy", "caseworker", Some("North"))], PASSWORD);
     let session = sign_in(server.address, "amy", PASSWORD, "laptop-17");
     (dir, server, session)
 }

@@ -6,7 +6,7 @@
 use doorstep_core::case::{CaseDocument, Editor, FieldPath};
 use doorstep_core::dates::Timestamp;
 use doorstep_stories::{
-    ServerProcess, Session, add_team, add_user, new_case, post_json, push, server_admin, sign_in,
+    ServerProcess, Session, new_case, post_json, push, server_admin, server_with_people, sign_in,
     unbase64,
 };
 use serde_json::json;
@@ -14,26 +14,13 @@ use serde_json::json;
 const PASSWORD: &str = "a long council password";
 
 fn setup() -> (tempfile::TempDir, ServerProcess) {
-    let dir = tempfile::tempdir().unwrap();
-    add_team(dir.path(), None, "North");
-    add_user(
-        dir.path(),
-        None,
-        "amy",
-        "caseworker",
-        Some("North"),
+    server_with_people(
+        &[
+            ("amy", "caseworker", Some("North")),
+            ("sam", "team-lead", Some("North")),
+        ],
         PASSWORD,
-    );
-    add_user(
-        dir.path(),
-        None,
-        "sam",
-        "team-lead",
-        Some("North"),
-        PASSWORD,
-    );
-    let server = ServerProcess::start(dir.path());
-    (dir, server)
+    )
 }
 
 fn sync(server: &ServerProcess, session: &Session, since: i64) -> serde_json::Value {

@@ -2,25 +2,14 @@
 //! Caseworkers sign in, their sessions refresh and end, and IT revokes a lost laptop.
 
 use doorstep_stories::{
-    ServerProcess, add_team, add_user, post_json, request, server_admin, sign_in,
+    ServerProcess, post_json, request, server_admin, server_with_people, sign_in,
 };
 use serde_json::json;
 
 const PASSWORD: &str = "a long council password";
 
 fn setup() -> (tempfile::TempDir, ServerProcess) {
-    let dir = tempfile::tempdir().unwrap();
-    add_team(dir.path(), None, "North");
-    add_user(
-        dir.path(),
-        None,
-        "amy",
-        "caseworker",
-        Some("North"),
-        PASSWORD,
-    );
-    let server = ServerProcess::start(dir.path());
-    (dir, server)
+    server_with_people(&[("amy", "caseworker", Some("North"))], PASSWORD)
 }
 
 fn sign_in_attempt(

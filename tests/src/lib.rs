@@ -359,16 +359,124 @@ fn dechunk(mut body: &str) -> String {
 
 /// Runs the `doorstep` CLI and captures what it printed.
 pub fn doorstep(args: &[&str]) -> CommandOutput {
-    let output = Command::new(binary("doorstep"))
+    doorstep_with_input(args, None)
+}
+
+/// Runs the `doorstep` CLI with `input` on its standard input (a password).
+pub fn doorstep_with_input(args: &[&str], input: Option<&str>) -> CommandOutput {
+    let mut child = Command::new(binary("doorstep"))
         .args(args)
         .env_remove("DOORSTEP_SERVER_URL")
         .env_remove("DOORSTEP_DATA_DIR")
-        .output()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .expect("doorstep runs");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    if let Some(text) = input {
+        let _ = pipe.write_all(text.as_bytes());
+    }
+    drop(pipe);
+    let output = child.wait_with_output().expect("doorstep finishes");
     CommandOutput {
         code: output.status.code(),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// A caseworker's laptop: its own data folder, driven through the `doorstep` CLI.
+#[derive(Debug)]
+pub struct Laptop {
+    pub dir: tempfile::TempDir,
+}
+
+impl Default for Laptop {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Laptop {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("a temp dir"),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn with_data_dir<'a>(&'a self, args: &[&'a str]) -> Vec<&'a str> {
+        let mut full = vec!["--data-dir", self.dir.path().to_str().expect("utf-8 path")];
+        full.extend_from_slice(args);
+        full
+    }
+
+    pub fn run(&self, args: &[&str]) -> CommandOutput {
+        doorstep(&self.with_data_dir(args))
+    }
+
+    /// Runs with --json and expects success.
+    pub fn json(&self, args: &[&str]) -> serde_json::Value {
+        let mut full = vec!["--json"];
+        full.extend_from_slice(args);
+        let output = self.run(&full);
+        assert_eq!(
+            output.code,
+            Some(0),
+            "doorstep {args:?} failed: {}",
+            output.stderr
+        );
+        serde_json::from_str(&output.stdout)
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {}", output.stdout))
+    }
+
+    pub fn new_case(&self, case_type: &str, summary: &str) -> String {
+        self.json(&["case", "new", "--type", case_type, "--summary", summary])["id"]
+            .as_str()
+            .expect("an id")
+            .to_owned()
+    }
+
+    /// Signs in through `doorstep login --password-stdin`, expecting success.
+    pub fn sign_in(&self, server: &str, user: &str, password: &str) -> serde_json::Value {
+        let output = self.try_sign_in(server, user, password);
+        assert_eq!(output.code, Some(0), "login as {user}: {}", output.stderr);
+        serde_json::from_str(&output.stdout).expect("login prints JSON")
+    }
+
+    pub fn try_sign_in(&self, server: &str, user: &str, password: &str) -> CommandOutput {
+        let args = [
+            "--json",
+            "login",
+            "--server",
+            server,
+            "--user",
+            user,
+            "--password-stdin",
+        ];
+        doorstep_with_input(&self.with_data_dir(&args), Some(&format!("{password}\n")))
+    }
+
+    /// `doorstep sync --json`, whatever its exit code.
+    pub fn sync(&self) -> CommandOutput {
+        self.run(&["--json", "sync"])
+    }
+
+    /// Syncs and expects every local change to be acknowledged (exit 0).
+    pub fn synced(&self) -> serde_json::Value {
+        let output = self.sync();
+        assert_eq!(
+            output.code,
+            Some(0),
+            "sync failed: {}{}",
+            output.stdout,
+            output.stderr
+        );
+        serde_json::from_str(&output.stdout).expect("sync prints JSON")
     }
 }
 

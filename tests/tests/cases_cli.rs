@@ -4,48 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // test helpers may unwrap, like #[test] functions (clippy.toml)
 
-use doorstep_stories::{CommandOutput, doorstep};
-use serde_json::Value;
-
-struct Laptop {
-    dir: tempfile::TempDir,
-}
-
-impl Laptop {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().expect("a temp dir"),
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> CommandOutput {
-        let mut full = vec!["--data-dir", self.dir.path().to_str().expect("utf-8 path")];
-        full.extend_from_slice(args);
-        doorstep(&full)
-    }
-
-    /// Runs with --json and expects success.
-    fn json(&self, args: &[&str]) -> Value {
-        let mut full = vec!["--json"];
-        full.extend_from_slice(args);
-        let output = self.run(&full);
-        assert_eq!(
-            output.code,
-            Some(0),
-            "doorstep {args:?} failed: {}",
-            output.stderr
-        );
-        serde_json::from_str(&output.stdout)
-            .unwrap_or_else(|error| panic!("not JSON ({error}): {}", output.stdout))
-    }
-
-    fn new_case(&self, case_type: &str, summary: &str) -> String {
-        self.json(&["case", "new", "--type", case_type, "--summary", summary])["id"]
-            .as_str()
-            .expect("an id")
-            .to_owned()
-    }
-}
+use doorstep_stories::Laptop;
 
 #[test]
 fn a_caseworker_records_a_visit_offline_and_finds_the_case_again() {
@@ -134,7 +93,8 @@ fn invalid_identifiers_and_illegal_steps_are_refused_and_change_nothing() {
         "QQ123456C",
     ]);
     assert_eq!(bad_ni.code, Some(1));
-    let error: Value = serde_json::from_str(bad_ni.stderr.trim()).expect("a JSON error");
+    let error: serde_json::Value =
+        serde_json::from_str(bad_ni.stderr.trim()).expect("a JSON error");
     assert_eq!(error["error"]["code"], "invalid_input");
 
     let illegal = laptop.run(&["case", "set", &id, "status", "closed"]);

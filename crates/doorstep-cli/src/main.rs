@@ -49,12 +49,33 @@ enum Command {
     },
     /// Who is using this device, unsynced changes and conflicts.
     Status,
+    /// Sign in and register this device; the tokens go to the OS keyring.
+    Login {
+        /// The council's Doorstep server, such as https://doorstep.example-council.gov.uk
+        #[arg(long, env = "DOORSTEP_SERVER_URL")]
+        server: String,
+        #[arg(long)]
+        user: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// End the session; this device's data and unsynced changes stay, encrypted.
+    Logout,
+    /// Sync now. Exits 0 only when the server has acknowledged every change made here.
+    Sync {
+        /// Print progress after each round (to standard error).
+        #[arg(long)]
+        progress: bool,
+    },
     /// Create, find, read and change cases.
     #[command(subcommand)]
     Case(CaseCommand),
     /// People on a case.
     #[command(subcommand)]
     Person(PersonCommand),
+    /// Every change made here that the server has not acknowledged yet.
+    Outbox,
     /// Unresolved same-field conflicts, on one case or all of them.
     Conflicts {
         /// Only this case.
@@ -109,6 +130,8 @@ enum CaseCommand {
     },
     /// Append a note to the case's timeline.
     Note { id: String, text: String },
+    /// Replace the assessment narrative; concurrent edits merge character by character.
+    Narrative { id: String, text: String },
     /// Export a case: JSON (the shape import reads) or the raw automerge bytes.
     Export {
         id: String,
@@ -234,6 +257,72 @@ fn run(cli: Cli) -> Result<(), ClientError> {
             let status = device.status()?;
             output::print(json, &status, || output::status(&status))
         }
+        Command::Login {
+            server,
+            user,
+            password_stdin: _,
+        } => {
+            let url = doorstep_client::settings::parse_server_url(&server)?;
+            let password = read_password()?;
+            let signed_in = device.sign_in(&url, &user, &password)?;
+            output::print(json, &signed_in, || {
+                println!(
+                    "Signed in to {} as {} ({}{})",
+                    signed_in.server,
+                    signed_in.user,
+                    signed_in.role,
+                    signed_in
+                        .team
+                        .as_deref()
+                        .map(|team| format!(", {team}"))
+                        .unwrap_or_default()
+                )
+            })
+        }
+        Command::Logout => {
+            device.sign_out()?;
+            let result = serde_json::json!({ "signedOut": true, "dataKept": true });
+            output::print(json, &result, || {
+                println!("Signed out. This device's data and unsynced changes are kept, encrypted.")
+            })
+        }
+        Command::Sync { progress } => {
+            let result = device.sync(&mut |status| {
+                if progress && !json {
+                    eprintln!(
+                        "round {}: received {} cases{}, sent {}, {} bytes up, {} bytes down",
+                        status.round,
+                        status.cases_received,
+                        status
+                            .cases_remaining
+                            .map(|left| format!(" ({left} to come)"))
+                            .unwrap_or_default(),
+                        status.cases_sent,
+                        status.bytes_sent,
+                        status.bytes_received
+                    );
+                }
+            });
+            let result = match result {
+                Ok(outcome) => outcome,
+                Err(ClientError::Wiped) => {
+                    let wiped = device.is_wiped();
+                    device.close()?;
+                    debug_assert!(wiped);
+                    return Err(ClientError::Wiped);
+                }
+                Err(error) => return Err(error),
+            };
+            output::print(json, &result, || output::sync_outcome(&result))?;
+            if result.everything_acknowledged {
+                Ok(())
+            } else {
+                Err(ClientError::NotEverythingAcknowledged {
+                    waiting: result.unsynced_changes,
+                    refused: result.refused.len(),
+                })
+            }
+        }
         Command::Case(command) => run_case(&mut device, command, json),
         Command::Person(PersonCommand::Add(person)) => {
             let case_id = person.id.clone();
@@ -243,6 +332,10 @@ fn run(cli: Cli) -> Result<(), ClientError> {
             output::print(json, &result, || {
                 println!("Saved: added person {person_id} to case {case_id}")
             })
+        }
+        Command::Outbox => {
+            let entries = device.outbox()?;
+            output::print(json, &entries, || output::outbox(&entries))
         }
         Command::Conflicts { id } => {
             let conflicts = device.conflicts(id.as_deref())?;
@@ -332,6 +425,13 @@ fn run_case(device: &mut Device, command: CaseCommand, json: bool) -> Result<(),
                 println!("Saved: note {note_id} on case {id}")
             })
         }
+        CaseCommand::Narrative { id, text } => {
+            device.set_narrative(&id, &text)?;
+            let result = serde_json::json!({ "caseId": id, "saved": true });
+            output::print(json, &result, || {
+                println!("Saved: the narrative of case {id}")
+            })
+        }
         CaseCommand::Export { id, format } => match format {
             ExportFormat::Json => {
                 let view = device.export_json(&id)?;
@@ -376,6 +476,20 @@ impl PersonArgs {
             relationship: self.relationship,
         }
     }
+}
+
+fn read_password() -> Result<String, ClientError> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|error| ClientError::SignIn(format!("Could not read the password: {error}")))?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err(ClientError::SignIn(
+            "No password was given on standard input. Pipe it in, for example from your password manager's command-line tool".into(),
+        ));
+    }
+    Ok(password)
 }
 
 fn block_on<F: std::future::Future>(future: F) -> F::Output {

@@ -43,18 +43,89 @@ pub fn diagnostics(report: &Diagnostics) {
 }
 
 pub fn status(status: &DeviceStatus) {
-    println!("User:              {}", status.user);
+    let signed_in = if status.signed_in {
+        match (&status.role, &status.team) {
+            (Some(role), Some(team)) => format!("signed in ({role}, {team})"),
+            (Some(role), None) => format!("signed in ({role})"),
+            _ => "signed in".to_owned(),
+        }
+    } else {
+        "signed out".to_owned()
+    };
+    println!("User:              {} ({signed_in})", status.user);
     println!(
         "Server:            {}",
         status.server.as_deref().unwrap_or("not set")
     );
     println!("Cases:             {}", status.cases);
     println!("Unsynced changes:  {}", status.unsynced_changes);
+    if status.refused_cases > 0 {
+        println!(
+            "Refused by server: {} cases (their changes are kept here)",
+            status.refused_cases
+        );
+    }
     println!("Conflicts:         {}", status.conflicts);
     println!(
         "Last sync:         {}",
         status.last_sync.as_deref().unwrap_or("never")
     );
+    if let Some(error) = &status.last_sync_error {
+        println!("Last attempt:      failed: {error}");
+    }
+    println!(
+        "Safe to hand in:   {}",
+        if status.everything_acknowledged {
+            "yes, the server has every change made here"
+        } else {
+            "no, changes are waiting to sync"
+        }
+    );
+}
+
+pub fn outbox(entries: &[doorstep_client::types::OutboxEntry]) {
+    if entries.is_empty() {
+        println!("Nothing waiting: the server has every change made on this device.");
+        return;
+    }
+    for entry in entries {
+        println!(
+            "{}  case {}  {}",
+            entry.created_at.to_rfc3339(),
+            entry.case_id,
+            entry.description
+        );
+    }
+}
+
+pub fn sync_outcome(outcome: &doorstep_client::sync::SyncOutcome) {
+    println!(
+        "Synced with {} in {} rounds: received {} cases ({} new), the server acknowledged {}, {} removed from this device.",
+        outcome.server,
+        outcome.rounds,
+        outcome.cases_received,
+        outcome.new_cases,
+        outcome.cases_acknowledged,
+        outcome.cases_removed
+    );
+    println!(
+        "{} bytes sent, {} bytes received.",
+        outcome.bytes_sent, outcome.bytes_received
+    );
+    for refused in &outcome.refused {
+        println!(
+            "Refused by the server: case {}: {}",
+            refused.case_id, refused.reason
+        );
+    }
+    if outcome.everything_acknowledged {
+        println!("Every change made on this device is on the server: safe to hand in.");
+    } else {
+        println!(
+            "{} changes are not yet on the server; they are saved on this device.",
+            outcome.unsynced_changes
+        );
+    }
 }
 
 pub fn case_list(cases: &[CaseProjection]) {

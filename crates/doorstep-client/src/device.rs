@@ -18,9 +18,12 @@ pub const MAXIMUM_IMPORT_BYTES: usize = 256 * 1024 * 1024;
 
 #[derive(Debug)]
 pub struct Device {
-    store: DeviceStore,
-    settings: DeviceSettings,
-    user: String,
+    pub(crate) store: DeviceStore,
+    pub(crate) settings: DeviceSettings,
+    /// The signed-in person, or (before the first sign-in) the name from the settings.
+    pub(crate) user: String,
+    /// Set once IT's revocation has wiped this device: nothing more may be done with it.
+    pub(crate) wiped: bool,
 }
 
 /// A person to add to a case, as typed.
@@ -52,12 +55,22 @@ pub struct CaseConflicts {
 #[serde(rename_all = "camelCase")]
 pub struct DeviceStatus {
     pub user: String,
+    pub signed_in: bool,
+    pub role: Option<String>,
+    pub team: Option<String>,
     pub server: Option<String>,
     pub cases: usize,
     pub unsynced_changes: usize,
+    /// True when the server has acknowledged every change made here: the
+    /// laptop can be handed in without losing anything.
+    pub everything_acknowledged: bool,
+    /// Cases whose changes the server refused; they stay here with the reason.
+    pub refused_cases: usize,
     pub conflicts: usize,
-    /// Not known until sync exists.
+    /// When the last sync completed (RFC 3339), if ever.
     pub last_sync: Option<String>,
+    /// Why the last attempt failed, if it did.
+    pub last_sync_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -80,14 +93,28 @@ impl Device {
     /// Opens this device's store, creating it and its key on first use.
     pub fn open(settings: &DeviceSettings) -> Result<Self, ClientError> {
         let store = DeviceStore::open_with_os_keyring(&settings.data_dir)?;
+        let user = match store.sync_session()? {
+            Some(session) => session.user,
+            None => settings.user.clone(),
+        };
         Ok(Self {
             store,
             settings: settings.clone(),
-            user: settings.user.clone(),
+            user,
+            wiped: false,
         })
     }
 
     pub fn status(&self) -> Result<DeviceStatus, ClientError> {
+        let session = self.store.sync_session()?;
+        let server = session
+            .as_ref()
+            .map(|session| session.server_url.clone())
+            .or_else(|| self.settings.server_url.as_ref().map(ToString::to_string));
+        let progress = match &server {
+            Some(server) => Some(self.store.sync_progress(server)?),
+            None => None,
+        };
         let conflicts = self
             .store
             .list_cases(&CaseFilter {
@@ -98,13 +125,23 @@ impl Device {
             .iter()
             .map(|case| case.conflict_count)
             .sum();
+        let unsynced_changes = self.store.unsynced_change_count()?;
         Ok(DeviceStatus {
             user: self.user.clone(),
-            server: self.settings.server_url.as_ref().map(ToString::to_string),
+            signed_in: session.as_ref().is_some_and(|session| session.signed_in),
+            role: session.as_ref().map(|session| session.role.clone()),
+            team: session.as_ref().and_then(|session| session.team.clone()),
+            server,
             cases: self.store.case_count()?,
-            unsynced_changes: self.store.unsynced_change_count()?,
+            unsynced_changes,
+            everything_acknowledged: unsynced_changes == 0,
+            refused_cases: self.store.refused_cases()?.len(),
             conflicts,
-            last_sync: None,
+            last_sync: progress
+                .as_ref()
+                .and_then(|progress| progress.last_sync_at)
+                .map(Timestamp::to_rfc3339),
+            last_sync_error: progress.and_then(|progress| progress.last_error),
         })
     }
 
@@ -131,6 +168,9 @@ impl Device {
     }
 
     fn load(&self, case_id: &str) -> Result<CaseDocument, ClientError> {
+        if self.wiped {
+            return Err(ClientError::Wiped);
+        }
         if !self.store.has_case(case_id)? {
             return Err(ClientError::NoSuchCase(case_id.to_owned()));
         }
@@ -153,6 +193,9 @@ impl Device {
     }
 
     pub fn create_case(&mut self, case_type: &str, summary: &str) -> Result<String, ClientError> {
+        if self.wiped {
+            return Err(ClientError::Wiped);
+        }
         let id = new_id();
         let mut case = CaseDocument::create(
             NewCase {
@@ -163,6 +206,15 @@ impl Device {
             &self.editor(),
             self.store.device_actor(),
         )?;
+        // A case opened by a signed-in person is theirs and their team's,
+        // so the server accepts it and their lead sees it.
+        if let Some(session) = self.store.sync_session()? {
+            let editor = self.editor();
+            if let Some(team) = &session.team {
+                case.set_field(&FieldPath::case("team"), team, &editor)?;
+            }
+            case.set_field(&FieldPath::case("assigned_to"), &session.user, &editor)?;
+        }
         let event = self.event(AuditAction::Created, &id, "Opened the case");
         self.store.create_case(&mut case, &event)?;
         Ok(id)

@@ -49,6 +49,19 @@ pub enum ClientError {
     AuditBroken(u64),
     #[error("Could not write the output: {0}")]
     Output(String),
+    #[error(transparent)]
+    Sync(Box<doorstep_sync::SyncError>),
+    #[error(
+        "IT revoked this device, so its Doorstep data and keys were removed. Contact IT to have the laptop enrolled again"
+    )]
+    Wiped,
+    #[error("{0}")]
+    SignIn(String),
+    #[error(
+        "Not everything has reached the server yet: {waiting} changes wait{}. Your work is saved on this device; sync again when the connection is better",
+        if *refused > 0 { format!(", and the server refused changes to {refused} cases (see `doorstep status` and the outbox)") } else { String::new() }
+    )]
+    NotEverythingAcknowledged { waiting: usize, refused: usize },
 }
 
 impl ClientError {
@@ -79,6 +92,10 @@ impl ClientError {
             ClientError::NoSuchAttachment(_) => "no_such_attachment",
             ClientError::AuditBroken(_) => "audit_broken",
             ClientError::Output(_) => "output_failed",
+            ClientError::Sync(error) => sync_code(error),
+            ClientError::Wiped => "device_wiped",
+            ClientError::SignIn(_) => "sign_in_refused",
+            ClientError::NotEverythingAcknowledged { .. } => "not_everything_acknowledged",
         }
     }
 }
@@ -86,6 +103,32 @@ impl ClientError {
 impl From<doorstep_store::StoreError> for ClientError {
     fn from(error: doorstep_store::StoreError) -> Self {
         ClientError::Store(Box::new(error))
+    }
+}
+
+/// The sync error's code, as a `'static` string for [`ClientError::code`].
+fn sync_code(error: &doorstep_sync::SyncError) -> &'static str {
+    use doorstep_sync::SyncError;
+    match error {
+        SyncError::Unreachable { .. } => "server_unreachable",
+        SyncError::Unavailable { .. } => "server_unavailable",
+        SyncError::SessionEnded { .. } => "session_ended",
+        SyncError::NotSignedIn => "not_signed_in",
+        SyncError::Revoked { .. } => "device_revoked",
+        SyncError::Refused { .. } => "refused",
+        SyncError::BadAnswer(_) => "bad_answer",
+        SyncError::AlreadySyncing => "already_syncing",
+        SyncError::Keyring(_) => "keyring_error",
+        SyncError::Store(_) => "store_error",
+    }
+}
+
+impl From<doorstep_sync::SyncError> for ClientError {
+    fn from(error: doorstep_sync::SyncError) -> Self {
+        match error {
+            doorstep_sync::SyncError::Store(store) => ClientError::Store(store),
+            other => ClientError::Sync(Box::new(other)),
+        }
     }
 }
 

@@ -5,6 +5,7 @@ pub mod api;
 pub mod device;
 pub mod error;
 pub mod settings;
+pub mod sync;
 
 pub use device::Device;
 pub use error::ClientError;

@@ -52,6 +52,15 @@ pub struct SyncResponse {
     pub rejected: Vec<CaseRejection>,
     /// Cases that changed since `since` (or were asked for whole), with their new chunks.
     pub cases: Vec<CaseChanges>,
+    /// Cases this device should no longer hold: its user could see them
+    /// before `since` and may not now (reassigned, moved team). The device
+    /// removes each once nothing of it waits to be sent.
+    #[serde(default)]
+    pub removed: Vec<String>,
+    /// Changed cases still to come after this answer, when the server
+    /// counted them: for a progress bar on a long first sync.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
     pub server_time: String,
 }
 

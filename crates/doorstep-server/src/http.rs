@@ -111,6 +111,11 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
             state.clone(),
             count_request::<S>,
         ))
+        // Sync bodies are gzip-compressed both ways. Decompression wraps the
+        // body, so the 8 MiB limit above applies to the decompressed bytes
+        // and a small "zip bomb" is refused like any oversized body.
+        .layer(tower_http::decompression::RequestDecompressionLayer::new())
+        .layer(tower_http::compression::CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

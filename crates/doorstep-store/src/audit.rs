@@ -36,10 +36,16 @@ pub enum AuditAction {
     Exported,
     Imported,
     Attached,
+    SignedIn,
+    SignedOut,
+    /// Changes exchanged with the server.
+    Synced,
+    /// A case left this device because its user may no longer see it.
+    Removed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 7] = [
+    pub const ALL: [AuditAction; 11] = [
         AuditAction::Created,
         AuditAction::Edited,
         AuditAction::Resolved,
@@ -47,6 +53,10 @@ impl AuditAction {
         AuditAction::Exported,
         AuditAction::Imported,
         AuditAction::Attached,
+        AuditAction::SignedIn,
+        AuditAction::SignedOut,
+        AuditAction::Synced,
+        AuditAction::Removed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +68,10 @@ impl AuditAction {
             AuditAction::Exported => "exported",
             AuditAction::Imported => "imported",
             AuditAction::Attached => "attached",
+            AuditAction::SignedIn => "signed_in",
+            AuditAction::SignedOut => "signed_out",
+            AuditAction::Synced => "synced",
+            AuditAction::Removed => "removed",
         }
     }
 

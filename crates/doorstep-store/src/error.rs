@@ -92,6 +92,11 @@ pub enum StoreError {
     )]
     CaseChangedElsewhere(String),
 
+    #[error(
+        "{waiting} changes made by {user} on this device have not reached the server yet, so another person cannot sign in here. Ask {user} to sign in and sync first; nothing has been changed"
+    )]
+    OtherPersonsChangesWaiting { user: String, waiting: i64 },
+
     #[error(transparent)]
     Case(#[from] doorstep_core::case::CaseError),
 

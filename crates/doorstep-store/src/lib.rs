@@ -20,6 +20,7 @@
 mod attachments;
 mod audit;
 mod error;
+mod exchange;
 mod migrate;
 mod query;
 mod secret;
@@ -35,6 +36,10 @@ pub use audit::{
     MAXIMUM_AUDIT_DETAIL_CHARACTERS,
 };
 pub use error::StoreError;
+pub use exchange::{
+    AnswerReport, MISSING_DEPENDENCIES, OutgoingChanges, ReceivedCase, RefusedPush, ServerAnswer,
+    SyncProgressRecord, SyncSession, parse_heads,
+};
 pub use migrate::{MIGRATIONS, Migration, current_schema_version};
 pub use query::{CaseFilter, CaseSort, fts_query};
 pub use secret::Secret;

@@ -13,10 +13,16 @@ pub struct Migration {
 
 /// Applied in order; a database's `user_version` is how many it has applied.
 /// Never edit a released step: add the next one.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    name: "0001_device_store",
-    sql: include_str!("../../../migrations/device/0001_device_store.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        name: "0001_device_store",
+        sql: include_str!("../../../migrations/device/0001_device_store.sql"),
+    },
+    Migration {
+        name: "0002_sync",
+        sql: include_str!("../../../migrations/device/0002_sync.sql"),
+    },
+];
 
 /// The schema version this build writes.
 pub fn current_schema_version() -> i64 {

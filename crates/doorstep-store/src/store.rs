@@ -63,12 +63,12 @@ fn account_for(canonical_dir: &Path) -> String {
 /// refused with [`StoreError::CaseChangedElsewhere`] rather than saved wrongly.
 #[derive(Debug)]
 pub struct DeviceStore {
-    conn: Connection,
+    pub(crate) conn: Connection,
     data_dir: PathBuf,
     database_path: PathBuf,
-    actor: ActorId,
+    pub(crate) actor: ActorId,
     /// The actor id in hex: this device's name in hybrid logical clock readings.
-    node: String,
+    pub(crate) node: String,
 }
 
 impl DeviceStore {
@@ -392,38 +392,8 @@ impl DeviceStore {
             return Ok(());
         }
         let heads_json = heads_to_json(&heads);
-        let chunks: i64 = tx
-            .query_row(
-                "SELECT count(*) FROM case_changes WHERE case_id = ?1",
-                [&case_id],
-                |row| row.get(0),
-            )
-            .map_err(db("saving the change"))?;
         let at = event.device_time.millis();
-        if chunks >= COMPACT_AFTER_CHUNKS {
-            let base = case.save();
-            tx.execute(
-                "UPDATE case_documents SET base = ?2, base_heads = ?3, heads = ?3, updated_at = ?4
-                 WHERE case_id = ?1",
-                params![case_id, base, heads_json, at],
-            )
-            .map_err(db("saving the change"))?;
-            tx.execute("DELETE FROM case_changes WHERE case_id = ?1", [&case_id])
-                .map_err(db("saving the change"))?;
-        } else {
-            let chunk = case.automerge_mut().save_after(&stored_heads);
-            tx.execute(
-                "INSERT INTO case_changes (case_id, seq, bytes)
-                 SELECT ?1, coalesce(max(seq), 0) + 1, ?2 FROM case_changes WHERE case_id = ?1",
-                params![case_id, chunk],
-            )
-            .map_err(db("saving the change"))?;
-            tx.execute(
-                "UPDATE case_documents SET heads = ?2, updated_at = ?3 WHERE case_id = ?1",
-                params![case_id, heads_json, at],
-            )
-            .map_err(db("saving the change"))?;
-        }
+        save_new_changes(&tx, case, &stored_heads, &heads_json, at)?;
         write_projection(&tx, &case.projection())?;
         let hlc = tick_clock(&tx, node, event.device_time)?;
         add_outbox(
@@ -720,7 +690,7 @@ pub const BENCHMARK_PLAIN_DATABASE_FILE_NAME: &str = "UNENCRYPTED-BENCHMARK-ONLY
 /// The file whose lock is held while a process opens the device; it stays empty.
 pub const OPEN_LOCK_FILE_NAME: &str = "doorstep-device.lock";
 
-fn lock_for_opening(dir: &Path) -> Result<fs::File, StoreError> {
+pub(crate) fn lock_for_opening(dir: &Path) -> Result<fs::File, StoreError> {
     let path = dir.join(OPEN_LOCK_FILE_NAME);
     let failed = |source| StoreError::DataDir {
         path: path.clone(),
@@ -788,7 +758,52 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     .map_err(db("setting up the database"))
 }
 
-fn load_document(
+/// Stores what `case` holds beyond `stored_heads` as one more change chunk,
+/// or, once a case has [`COMPACT_AFTER_CHUNKS`] chunks, folds everything into
+/// a new full save, so loading stays fast.
+pub(crate) fn save_new_changes(
+    tx: &Connection,
+    case: &mut CaseDocument,
+    stored_heads: &[ChangeHash],
+    heads_json: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    let case_id = case.id().to_owned();
+    let chunks: i64 = tx
+        .query_row(
+            "SELECT count(*) FROM case_changes WHERE case_id = ?1",
+            [&case_id],
+            |row| row.get(0),
+        )
+        .map_err(db("saving the change"))?;
+    if chunks >= COMPACT_AFTER_CHUNKS {
+        let base = case.save();
+        tx.execute(
+            "UPDATE case_documents SET base = ?2, base_heads = ?3, heads = ?3, updated_at = ?4
+             WHERE case_id = ?1",
+            params![case_id, base, heads_json, at],
+        )
+        .map_err(db("saving the change"))?;
+        tx.execute("DELETE FROM case_changes WHERE case_id = ?1", [&case_id])
+            .map_err(db("saving the change"))?;
+    } else {
+        let chunk = case.automerge_mut().save_after(stored_heads);
+        tx.execute(
+            "INSERT INTO case_changes (case_id, seq, bytes)
+             SELECT ?1, coalesce(max(seq), 0) + 1, ?2 FROM case_changes WHERE case_id = ?1",
+            params![case_id, chunk],
+        )
+        .map_err(db("saving the change"))?;
+        tx.execute(
+            "UPDATE case_documents SET heads = ?2, updated_at = ?3 WHERE case_id = ?1",
+            params![case_id, heads_json, at],
+        )
+        .map_err(db("saving the change"))?;
+    }
+    Ok(())
+}
+
+pub(crate) fn load_document(
     conn: &Connection,
     actor: &ActorId,
     case_id: &str,
@@ -833,7 +848,11 @@ fn load_document(
     Ok(case)
 }
 
-fn tick_clock(tx: &Connection, node: &str, now: Timestamp) -> Result<HlcTimestamp, StoreError> {
+pub(crate) fn tick_clock(
+    tx: &Connection,
+    node: &str,
+    now: Timestamp,
+) -> Result<HlcTimestamp, StoreError> {
     // Read inside the transaction, so two processes on one device still
     // hand out strictly increasing readings.
     let last: Option<String> = tx
@@ -877,7 +896,7 @@ const PROJECTION_COLUMNS: &str = "p.case_id, p.reference, p.case_type, p.status,
     p.notes_text, p.note_count, p.open_task_count, p.next_visit_at, p.open_visit_expected_end, \
     p.conflict_count, p.created_by, p.created_at, p.updated_by, p.updated_at";
 
-fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<(), StoreError> {
+pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<(), StoreError> {
     let json = |list: &[String]| serde_json::Value::from(list.to_vec()).to_string();
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
     tx.execute(

@@ -1,0 +1,277 @@
+//! One sync: rounds of "here is what I changed, what changed for me?" until
+//! nothing is left to send or receive.
+//!
+//! Each round is one `POST /v1/sync`. The device sends the changes the server
+//! has not acknowledged (as many cases as fit in one message, a case too large
+//! for one message in parts), asks again for any case it could not read, and
+//! records the whole answer (merged cases, acknowledgements, refusals,
+//! removals and the new cursor) in one store transaction. A crash or a broken
+//! connection at any point leaves the store as it was after the last recorded
+//! round; sending the same changes again is harmless, because the server keeps
+//! what it already has and acknowledges it again.
+
+use std::collections::HashSet;
+use std::fs;
+
+use doorstep_protocol::sync::{MAX_CASES_PER_RESPONSE, PushedChanges, SyncRequest};
+use doorstep_protocol::{Bytes, PROTOCOL_VERSION};
+use doorstep_store::{
+    AnswerReport, DeviceStore, ReceivedCase, RefusedPush, ServerAnswer, device_now, parse_heads,
+};
+use serde::Serialize;
+
+use crate::wire::{ServerConnection, Traffic, now_rfc3339};
+use crate::{Credentials, SyncError};
+
+/// Automerge bytes sent in one message, at most. Base64 and JSON make that
+/// about 7 MiB, inside the server's 8 MiB limit on a request body.
+pub const PUSH_BUDGET_BYTES: usize = 5 * 1024 * 1024;
+
+/// Rounds in one sync, at most; a first sync of 100,000 cases takes about 200.
+pub const MAX_ROUNDS: usize = 10_000;
+
+/// The file whose lock makes one sync at a time run on a device.
+pub const SYNC_LOCK_FILE_NAME: &str = "doorstep-sync.lock";
+
+/// How a long sync is going, for a progress bar.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProgress {
+    pub round: usize,
+    /// Cases received so far in this sync.
+    pub cases_received: usize,
+    /// Cases still to come, when the server says.
+    pub cases_remaining: Option<u64>,
+    /// Cases whose changes the server acknowledged so far in this sync.
+    pub cases_sent: usize,
+    /// Cases with changes still to send.
+    pub cases_to_send: usize,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+}
+
+/// What a sync did, and whether this laptop is now safe to hand in.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncOutcome {
+    pub server: String,
+    pub rounds: usize,
+    pub cases_received: usize,
+    pub new_cases: usize,
+    pub cases_acknowledged: usize,
+    pub cases_removed: usize,
+    pub bytes_sent: u64,
+    pub bytes_received: u64,
+    pub cursor: i64,
+    /// Changes made on this device that the server has not acknowledged.
+    pub unsynced_changes: usize,
+    /// Cases the server refused, with its reasons. Their changes stay here.
+    pub refused: Vec<RefusedCase>,
+    /// True only when the server has acknowledged every change made here.
+    pub everything_acknowledged: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedCase {
+    pub case_id: String,
+    pub reason: String,
+}
+
+/// Syncs `store` with the server it is signed in to, calling `progress`
+/// after each round. Records the outcome (or the error) as the last sync
+/// attempt. Changes made on this device are never removed or altered here,
+/// whatever the server answers.
+pub fn sync_now(
+    store: &mut DeviceStore,
+    connection: &ServerConnection,
+    credentials: &Credentials,
+    progress: &mut dyn FnMut(&SyncProgress),
+) -> Result<SyncOutcome, SyncError> {
+    let session = store
+        .sync_session()?
+        .filter(|session| session.signed_in)
+        .ok_or(SyncError::NotSignedIn)?;
+    let lock_path = store.data_dir().join(SYNC_LOCK_FILE_NAME);
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| doorstep_store::StoreError::DataDir {
+            path: lock_path.clone(),
+            source,
+        })?;
+    if lock.try_lock().is_err() {
+        return Err(SyncError::AlreadySyncing);
+    }
+    let server = session.server_url.clone();
+    let result = run_rounds(
+        store,
+        connection,
+        credentials,
+        &session.user,
+        &server,
+        progress,
+    );
+    let at = device_now();
+    match &result {
+        Ok(_) => store.record_sync_attempt(&server, at, None)?,
+        Err(error) => {
+            // A revoked device's store is about to be wiped; recording is moot.
+            if !matches!(error, SyncError::Revoked { .. }) {
+                store.record_sync_attempt(&server, at, Some(&error.to_string()))?;
+            }
+        }
+    }
+    drop(lock);
+    result
+}
+
+fn run_rounds(
+    store: &mut DeviceStore,
+    connection: &ServerConnection,
+    credentials: &Credentials,
+    user: &str,
+    server: &str,
+    progress: &mut dyn FnMut(&SyncProgress),
+) -> Result<SyncOutcome, SyncError> {
+    let mut access = credentials.access_token()?.ok_or(SyncError::NotSignedIn)?;
+    let mut outcome = SyncOutcome {
+        server: server.to_owned(),
+        ..SyncOutcome::default()
+    };
+    let mut status = SyncProgress::default();
+    // A case whose every change went up this sync is not sent again in it,
+    // even if its outbox entries are not yet cleared (the server's heads may
+    // build on changes not received yet); the next sync tries again.
+    let mut sent_whole: HashSet<String> = HashSet::new();
+    let mut asked_whole: HashSet<String> = HashSet::new();
+    for round in 1..=MAX_ROUNDS {
+        let since = store.sync_progress(server)?.cursor;
+        let waiting = store.cases_to_send()?;
+        status.cases_to_send = waiting
+            .iter()
+            .filter(|case_id| !sent_whole.contains(*case_id))
+            .count();
+        let mut push = Vec::new();
+        let mut budget = PUSH_BUDGET_BYTES;
+        for case_id in waiting {
+            if sent_whole.contains(&case_id) || push.len() >= MAX_CASES_PER_RESPONSE {
+                continue;
+            }
+            let outgoing = store.outgoing_changes(&case_id, budget)?;
+            if outgoing.bytes.is_empty() || (outgoing.bytes.len() > budget && !push.is_empty()) {
+                continue;
+            }
+            budget = budget.saturating_sub(outgoing.bytes.len());
+            if !outgoing.partial {
+                sent_whole.insert(case_id.clone());
+            }
+            push.push(PushedChanges {
+                case_id,
+                changes: Bytes(outgoing.bytes),
+            });
+            if budget == 0 {
+                break;
+            }
+        }
+        let full: Vec<String> = store
+            .cases_to_fetch_whole(MAX_CASES_PER_RESPONSE)?
+            .into_iter()
+            .filter(|case_id| asked_whole.insert(case_id.clone()))
+            .collect();
+        let pushed_ids: Vec<String> = push.iter().map(|p| p.case_id.clone()).collect();
+        store.mark_uploading(&pushed_ids, device_now())?;
+        let request = SyncRequest {
+            protocol: PROTOCOL_VERSION,
+            since,
+            push,
+            full: full.clone(),
+            device_time: Some(now_rfc3339()),
+        };
+        let (response, traffic) = exchange(connection, credentials, &mut access, &request)?;
+        let answer = ServerAnswer {
+            server_url: server.to_owned(),
+            user: user.to_owned(),
+            cursor: response.cursor,
+            acknowledged: response
+                .acknowledged
+                .iter()
+                .map(|ack| {
+                    parse_heads(&ack.heads)
+                        .map(|heads| (ack.case_id.clone(), heads))
+                        .map_err(|error| SyncError::BadAnswer(error.to_string()))
+                })
+                .collect::<Result<_, _>>()?,
+            refused: response
+                .rejected
+                .iter()
+                .map(|rejection| RefusedPush {
+                    case_id: rejection.case_id.clone(),
+                    code: rejection.code.clone(),
+                    message: rejection.message.clone(),
+                })
+                .collect(),
+            received: response
+                .cases
+                .into_iter()
+                .map(|case| ReceivedCase {
+                    case_id: case.case_id,
+                    cursor: case.cursor,
+                    chunks: case.chunks.into_iter().map(|chunk| chunk.0).collect(),
+                })
+                .collect(),
+            removed: response.removed.clone(),
+            at: device_now(),
+        };
+        let report: AnswerReport = store.apply_server_answer(&answer)?;
+
+        outcome.rounds = round;
+        outcome.cases_received += report.received;
+        outcome.new_cases += report.new_cases;
+        outcome.cases_acknowledged += report.acknowledged;
+        outcome.cases_removed += report.removed;
+        outcome.bytes_sent += traffic.sent;
+        outcome.bytes_received += traffic.received;
+        outcome.cursor = response.cursor;
+        status.round = round;
+        status.cases_received += report.received;
+        status.cases_sent += report.acknowledged;
+        status.cases_remaining = response.remaining;
+        status.bytes_sent += traffic.sent;
+        status.bytes_received += traffic.received;
+        progress(&status);
+
+        if pushed_ids.is_empty() && full.is_empty() && !response.more {
+            break;
+        }
+    }
+    outcome.unsynced_changes = store.unsynced_change_count()?;
+    outcome.refused = store
+        .refused_cases()?
+        .into_iter()
+        .map(|(case_id, reason)| RefusedCase { case_id, reason })
+        .collect();
+    outcome.everything_acknowledged = store.everything_acknowledged()?;
+    Ok(outcome)
+}
+
+/// One round trip, renewing the access token once if it expired.
+fn exchange(
+    connection: &ServerConnection,
+    credentials: &Credentials,
+    access: &mut String,
+    request: &SyncRequest,
+) -> Result<(doorstep_protocol::sync::SyncResponse, Traffic), SyncError> {
+    match connection.sync(access, request) {
+        Err(SyncError::Refused { code, .. })
+            if code == doorstep_protocol::error::codes::TOKEN_EXPIRED =>
+        {
+            let (renewed, _) = credentials.renew(connection, access)?;
+            *access = renewed;
+            connection.sync(access, request)
+        }
+        other => other,
+    }
+}

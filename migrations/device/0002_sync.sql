@@ -41,3 +41,10 @@ CREATE TABLE sync_refetch (
     attempts   INTEGER NOT NULL DEFAULT 0,
     created_at INTEGER NOT NULL
 ) STRICT;
+
+-- Cases the server said this person may no longer see, kept until every
+-- change made here to them has been sent; then they leave the device.
+CREATE TABLE sync_removals (
+    case_id    TEXT PRIMARY KEY NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;

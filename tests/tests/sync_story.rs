@@ -305,3 +305,51 @@ fn a_revoked_laptop_is_wiped_on_its_next_contact_and_refused_from_then_on() {
     assert_eq!(code, Some(0));
     assert!(audit.contains("device_told_to_wipe"), "{audit}");
 }
+
+#[test]
+fn a_reassigned_case_leaves_the_old_laptop_only_after_its_unsynced_work_has_landed() {
+    let (_server_dir, server) = north_team();
+    let url = server.url();
+    let amy = Laptop::new();
+    let ben = Laptop::new();
+    let sam = Laptop::new();
+    amy.sign_in(&url, "amy", PASSWORD);
+    ben.sign_in(&url, "ben", PASSWORD);
+    sam.sign_in(&url, "sam", PASSWORD);
+    // Adult social care is not shared with the team: only the assignee and the lead see it.
+    let id = amy.new_case("adult_social_care", "Mr Jones, 91: carer breakdown");
+    amy.synced();
+    sam.synced();
+    assert_eq!(ben.synced()["newCases"], 0, "Ben may not see Amy's case");
+
+    // Amy writes up a visit with no signal; meanwhile Sam hands the case to Ben.
+    amy.json(&[
+        "case",
+        "note",
+        &id,
+        "Visited: carer exhausted, respite requested.",
+    ]);
+    sam.json(&["case", "set", &id, "assigned_to", "ben"]);
+    sam.synced();
+    assert_eq!(ben.synced()["newCases"], 1);
+
+    // Amy comes back into coverage: her note lands first, then the case leaves her laptop.
+    let outcome = amy.synced();
+    assert_eq!(outcome["casesAcknowledged"], 1, "{outcome}");
+    assert_eq!(outcome["casesRemoved"], 1, "{outcome}");
+    assert_eq!(amy.json(&["status"])["cases"], 0);
+    assert_eq!(amy.run(&["case", "show", &id]).code, Some(1));
+    let audit = amy.json(&["audit", "log", "--case", &id]);
+    let removal = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|record| record["action"] == "removed")
+        .unwrap_or_else(|| panic!("no removal in {audit}"));
+    assert_eq!(removal["user"], "amy");
+
+    // Ben, the new holder, has Amy's note.
+    ben.synced();
+    let notes = show(&ben, &id)["notes"].to_string();
+    assert!(notes.contains("respite requested"), "{notes}");
+}

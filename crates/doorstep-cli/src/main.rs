@@ -188,6 +188,12 @@ struct PersonArgs {
 enum AuditCommand {
     /// Check the audit chain; exits 1 if it was altered.
     Verify,
+    /// What was done on this device, oldest first.
+    Log {
+        /// Only this case's events.
+        #[arg(long)]
+        case: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -361,6 +367,10 @@ fn run(cli: Cli) -> Result<(), ClientError> {
                 None => Ok(()),
                 Some(seq) => Err(ClientError::AuditBroken(seq)),
             }
+        }
+        Command::Audit(AuditCommand::Log { case }) => {
+            let records = device.audit_log(case.as_deref())?;
+            output::print(json, &records, || output::audit_log(&records))
         }
         Command::Projections(ProjectionsCommand::Rebuild) => {
             let report = device.rebuild_projections()?;

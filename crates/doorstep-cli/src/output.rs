@@ -83,6 +83,20 @@ pub fn status(status: &DeviceStatus) {
     );
 }
 
+pub fn audit_log(records: &[doorstep_client::types::AuditRecord]) {
+    for record in records {
+        println!(
+            "{:>6}  {}  {:<10} {:<12} {}  {}",
+            record.seq,
+            record.device_time.to_rfc3339(),
+            record.user,
+            record.action,
+            record.case_id.as_deref().unwrap_or("-"),
+            record.detail
+        );
+    }
+}
+
 pub fn outbox(entries: &[doorstep_client::types::OutboxEntry]) {
     if entries.is_empty() {
         println!("Nothing waiting: the server has every change made on this device.");

@@ -246,14 +246,30 @@ async fn push_one<S: Storage>(
 ) -> Result<PushOutcome, ApiFailure> {
     for _ in 0..WRITE_ATTEMPTS {
         let record = state.storage.case_record(&push.case_id).await?;
-        if let Some(record) = &record
-            && !reader.may_see(&record.facts)
-        {
-            return Ok(PushOutcome::Rejected(CaseRejection {
+        let not_yours = || {
+            Ok(PushOutcome::Rejected(CaseRejection {
                 case_id: push.case_id.clone(),
                 code: "not_your_case".into(),
                 message: doorstep_core::access::WriteRefusal::NotYourCase.to_string(),
-            }));
+            }))
+        };
+        // Work done on a case before its device learned that the case was
+        // taken away (reassigned, moved) still lands: the write that took it
+        // lies after the feed position this device was last sent.
+        let mut handover = false;
+        if let Some(record) = &record
+            && !reader.may_see(&record.facts)
+        {
+            let served = caller.device.synced_cursor;
+            handover = served > 0
+                && state
+                    .storage
+                    .access_left_scope(&reader.scope(), served, i64::MAX)
+                    .await?
+                    .contains(&push.case_id);
+            if !handover {
+                return not_yours();
+            }
         }
         let stored: Vec<Vec<u8>> = match &record {
             Some(_) => state
@@ -279,7 +295,16 @@ async fn push_one<S: Storage>(
             Err(refusal) => return Ok(PushOutcome::Rejected(refusal.rejection(&push.case_id))),
         };
         let before = record.as_ref().map(|record| &record.facts);
-        if let Err(refusal) = reader.may_change(before, &merged.after) {
+        if handover && before != Some(&merged.after) {
+            // Landing earlier work is all a former holder may do.
+            return not_yours();
+        }
+        let allowed = if handover {
+            Ok(())
+        } else {
+            reader.may_change(before, &merged.after)
+        };
+        if let Err(refusal) = allowed {
             state
                 .storage
                 .record_audit(vec![
@@ -329,6 +354,7 @@ async fn push_one<S: Storage>(
                     "team": merged.after.team,
                     "assigned_to": merged.after.assigned_to,
                     "compacted": compacts,
+                    "landed_after_handover": handover,
                 })),
             })
             .await?;
@@ -452,6 +478,10 @@ pub async fn sync<S: Storage>(
         }
     }
     let limit = i64::try_from(MAX_CASES_PER_RESPONSE).unwrap_or(i64::MAX);
+    // Read before the changes: every write up to here has committed, so a
+    // device that has seen all of them may skip to it, past writes to cases
+    // it cannot see.
+    let position = state.storage.feed_position().await?;
     let changed = state
         .storage
         .cases_changed(&reader.scope(), request.since, limit + 1)
@@ -495,6 +525,20 @@ pub async fn sync<S: Storage>(
         });
     }
 
+    if !response.more {
+        response.cursor = response.cursor.max(position);
+    }
+    if request.since > 0 {
+        response.removed = cases_that_left(state, &reader, &response, request.since).await?;
+    }
+    if response.more {
+        let remaining = state
+            .storage
+            .count_cases_changed(&reader.scope(), response.cursor)
+            .await?;
+        response.remaining = u64::try_from(remaining).ok();
+    }
+
     let mut events: Vec<AuditEvent> = reads
         .into_iter()
         .map(|case_id| {
@@ -516,7 +560,10 @@ pub async fn sync<S: Storage>(
             })),
     );
     state.storage.record_audit(events).await?;
-    state.storage.touch_device(&caller.device.id, true).await?;
+    state
+        .storage
+        .touch_device(&caller.device.id, Some(response.cursor))
+        .await?;
     state.metrics.record_sync_bytes(
         crate::metrics::Direction::Sent,
         response
@@ -527,6 +574,35 @@ pub async fn sync<S: Storage>(
             .sum(),
     );
     Ok(response)
+}
+
+/// Cases the caller could see before `since` and may not now: the device
+/// holds them and must let them go (after sending any changes it has).
+async fn cases_that_left<S: Storage>(
+    state: &AppState<S>,
+    reader: &Reader,
+    response: &SyncResponse,
+    since: i64,
+) -> Result<Vec<String>, ApiFailure> {
+    let candidates = state
+        .storage
+        .access_left_scope(&reader.scope(), since, response.cursor)
+        .await?;
+    let mut removed = Vec::new();
+    for case_id in candidates {
+        if response.cases.iter().any(|case| case.case_id == case_id) {
+            continue;
+        }
+        let still_visible = state
+            .storage
+            .case_record(&case_id)
+            .await?
+            .is_some_and(|record| reader.may_see(&record.facts));
+        if !still_visible {
+            removed.push(case_id);
+        }
+    }
+    Ok(removed)
 }
 
 fn summary(record: CaseRecord) -> CaseSummary {

@@ -143,11 +143,13 @@ pub struct Device {
     pub last_seen_at: String,
     pub last_sync_at: Option<String>,
     pub revoked_at: Option<String>,
+    /// The cursor of the last sync answer this device was sent.
+    pub synced_cursor: i64,
 }
 
 /// The device columns, in the order both backends read them.
 pub const DEVICE_COLUMNS: &str = "SELECT d.id, u.name, d.hostname, d.os, d.app_version,
-     d.registered_at, d.last_seen_at, d.last_sync_at, d.revoked_at
+     d.registered_at, d.last_seen_at, d.last_sync_at, d.revoked_at, d.synced_cursor
      FROM devices d JOIN users u ON u.id = d.user_id";
 
 /// A device registering at sign-in: `id` is new, or the device's own from an earlier sign-in.
@@ -389,11 +391,12 @@ pub trait Storage: Send + Sync + 'static {
         audit: AuditEvent,
     ) -> impl Future<Output = Result<Device, StorageError>> + Send;
 
-    /// Notes that the device was in touch (and synced, if `synced`).
+    /// Notes that the device was in touch, and, with `synced_to`, that it
+    /// was sent the change feed up to that cursor.
     fn touch_device(
         &self,
         device_id: &str,
-        synced: bool,
+        synced_to: Option<i64>,
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
 
     /// Appends events to the chain in one transaction.
@@ -505,6 +508,26 @@ pub trait Storage: Send + Sync + 'static {
         &self,
         sha256: &str,
     ) -> impl Future<Output = Result<Vec<CaseAccessFacts>, StorageError>> + Send;
+
+    /// The cursor of the latest committed write. Every write at or below it
+    /// has committed, because writes commit in cursor order.
+    fn feed_position(&self) -> impl Future<Output = Result<i64, StorageError>> + Send;
+
+    /// Cases that were in `scope` before a write in `(after, up_to]` changed
+    /// their access. The caller checks whether each is still visible.
+    fn access_left_scope(
+        &self,
+        scope: &CaseScope,
+        after: i64,
+        up_to: i64,
+    ) -> impl Future<Output = Result<Vec<String>, StorageError>> + Send;
+
+    /// How many cases in `scope` changed after `since` (for progress bars).
+    fn count_cases_changed(
+        &self,
+        scope: &CaseScope,
+        since: i64,
+    ) -> impl Future<Output = Result<i64, StorageError>> + Send;
 
     /// Cases in `scope` whose cursor is after `since`, in cursor order, at most `limit`.
     fn cases_changed(

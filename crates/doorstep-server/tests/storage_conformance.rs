@@ -126,15 +126,13 @@ async fn devices_cases_and_audit_story<S: Storage>(storage: &S) {
             .unwrap()
             .used
     );
-    storage.touch_device("dev_1", true).await.unwrap();
-    assert!(
-        storage
-            .device("dev_1")
-            .await
-            .unwrap()
-            .unwrap()
-            .last_sync_at
-            .is_some()
+    storage.touch_device("dev_1", Some(7)).await.unwrap();
+    storage.touch_device("dev_1", Some(3)).await.unwrap();
+    let touched = storage.device("dev_1").await.unwrap().unwrap();
+    assert!(touched.last_sync_at.is_some());
+    assert_eq!(
+        touched.synced_cursor, 7,
+        "the served cursor never goes back"
     );
     let revoked = storage
         .revoke_device("dev_1", AuditEvent::new("admin_device_revoked"))

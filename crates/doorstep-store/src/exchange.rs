@@ -177,7 +177,7 @@ impl DeviceStore {
             }
             tx.execute("DELETE FROM case_documents", [])
                 .map_err(db("clearing the previous person's cases"))?;
-            for table in ["sync_refetch", "attachments"] {
+            for table in ["sync_refetch", "sync_removals", "attachments"] {
                 tx.execute(&format!("DELETE FROM {table}"), [])
                     .map_err(db("clearing the previous person's cases"))?;
             }
@@ -422,7 +422,7 @@ impl DeviceStore {
                         params![received.case_id, reason, at],
                     )
                     .map_err(db("saving what the server sent"))?;
-                    tracing::warn!(case_id = %received.case_id, %reason, "a case from the server could not be read; it will be fetched whole");
+                    tracing::info!(case_id = %received.case_id, %reason, "a case from the server will be fetched whole");
                     report.unreadable.push(received.case_id.clone());
                 }
             }
@@ -482,17 +482,43 @@ impl DeviceStore {
             }
         }
 
-        let mut removed_now = Vec::new();
+        // A case received again is visible again: it no longer has to go.
+        for received in &answer.received {
+            tx.execute(
+                "DELETE FROM sync_removals WHERE case_id = ?1",
+                [&received.case_id],
+            )
+            .map_err(db("saving what the server sent"))?;
+        }
         for case_id in &answer.removed {
-            if !exists(&tx, case_id)? {
-                continue;
+            if exists(&tx, case_id)? {
+                tx.execute(
+                    "INSERT OR IGNORE INTO sync_removals (case_id, created_at) VALUES (?1, ?2)",
+                    params![case_id, at],
+                )
+                .map_err(db("saving what the server sent"))?;
             }
+        }
+        let leaving: Vec<String> = {
+            let mut statement = tx
+                .prepare("SELECT case_id FROM sync_removals ORDER BY case_id")
+                .map_err(db("reading the cases to remove"))?;
+            let rows = statement
+                .query_map([], |row| row.get(0))
+                .map_err(db("reading the cases to remove"))?;
+            rows.collect::<Result<Vec<_>, _>>()
+                .map_err(db("reading the cases to remove"))?
+        };
+        let mut removed_now = Vec::new();
+        for case_id in &leaving {
             if outbox_count_for(&tx, case_id)? > 0 {
-                // Its changes go up first; the server names it again next time.
+                // Its changes go up first; it leaves after they are acknowledged.
                 report.removal_deferred += 1;
                 continue;
             }
             tx.execute("DELETE FROM case_documents WHERE case_id = ?1", [case_id])
+                .map_err(db("removing a case from this device"))?;
+            tx.execute("DELETE FROM sync_removals WHERE case_id = ?1", [case_id])
                 .map_err(db("removing a case from this device"))?;
             report.removed += 1;
             removed_now.push(case_id.clone());
@@ -521,6 +547,7 @@ impl DeviceStore {
             )?;
         }
         if report.received > 0 || report.acknowledged > 0 || report.refused > 0 {
+            // One event per round, not per case: a first sync brings thousands.
             let hlc = tick_clock(&tx, &node, answer.at)?;
             audit::append(
                 &tx,

@@ -243,7 +243,13 @@ fn run_rounds(
         status.bytes_received += traffic.received;
         progress(&status);
 
-        if pushed_ids.is_empty() && full.is_empty() && !response.more {
+        // A case that just came into view arrives as its latest changes only;
+        // the store asks for it whole, in the next round of this same sync.
+        let whole_still_wanted = store
+            .cases_to_fetch_whole(MAX_CASES_PER_RESPONSE)?
+            .iter()
+            .any(|case_id| !asked_whole.contains(case_id));
+        if pushed_ids.is_empty() && full.is_empty() && !response.more && !whole_still_wanted {
             break;
         }
     }

@@ -43,6 +43,10 @@ const MIGRATIONS: &[MigrationStep] = &[
         "0006_name_keys",
         include_str!("../../../../migrations/server-postgres/0006_name_keys.sql"),
     ),
+    (
+        "0007_access_changes",
+        include_str!("../../../../migrations/server-postgres/0007_access_changes.sql"),
+    ),
 ];
 
 /// Uploads not finished within a week are cleared.
@@ -635,14 +639,19 @@ impl Storage for PostgresStorage {
         Ok(device)
     }
 
-    async fn touch_device(&self, device_id: &str, synced: bool) -> Result<(), StorageError> {
+    async fn touch_device(
+        &self,
+        device_id: &str,
+        synced_to: Option<i64>,
+    ) -> Result<(), StorageError> {
         let client = self.client().await?;
         client
             .execute(
                 "UPDATE devices SET last_seen_at = $2,
-                     last_sync_at = CASE WHEN $3 THEN $2 ELSE last_sync_at END
+                     last_sync_at = CASE WHEN $3::BIGINT IS NOT NULL THEN $2 ELSE last_sync_at END,
+                     synced_cursor = GREATEST(synced_cursor, coalesce($3::BIGINT, 0))
                  WHERE id = $1",
-                &[&device_id, &now_rfc3339(), &synced],
+                &[&device_id, &now_rfc3339(), &synced_to],
             )
             .await
             .map_err(unavailable)?;
@@ -987,6 +996,59 @@ impl Storage for PostgresStorage {
             .collect())
     }
 
+    async fn feed_position(&self) -> Result<i64, StorageError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one("SELECT value FROM case_cursor WHERE only_row = 1", &[])
+            .await
+            .map_err(unavailable)?;
+        Ok(row.get(0))
+    }
+
+    async fn access_left_scope(
+        &self,
+        scope: &CaseScope,
+        after: i64,
+        up_to: i64,
+    ) -> Result<Vec<String>, StorageError> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let client = self.client().await?;
+        let (assignee_key, team_key) = scope_keys(scope);
+        let sql = format!(
+            "SELECT DISTINCT case_id FROM case_access_changes
+             WHERE cursor > $1 AND cursor <= $4 AND {}",
+            scope_condition(scope, "$2::TEXT", "$3::TEXT")
+        );
+        let rows = client
+            .query(&sql, &[&after, &assignee_key, &team_key, &up_to])
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(|row| row.get(0)).collect())
+    }
+
+    async fn count_cases_changed(
+        &self,
+        scope: &CaseScope,
+        since: i64,
+    ) -> Result<i64, StorageError> {
+        if scope.is_empty() {
+            return Ok(0);
+        }
+        let client = self.client().await?;
+        let (assignee_key, team_key) = scope_keys(scope);
+        let sql = format!(
+            "SELECT count(*) FROM cases WHERE cursor > $1 AND {}",
+            scope_condition(scope, "$2::TEXT", "$3::TEXT")
+        );
+        let row = client
+            .query_one(&sql, &[&since, &assignee_key, &team_key])
+            .await
+            .map_err(unavailable)?;
+        Ok(row.get(0))
+    }
+
     async fn cases_changed(
         &self,
         scope: &CaseScope,
@@ -1070,6 +1132,22 @@ async fn write_case_in(
             Err(error) => return Err(unavailable(error)),
         }
     } else {
+        transaction
+            .execute(
+                "INSERT INTO case_access_changes (cursor, case_id, team_key, assignee_key, shared_with_team)
+                 SELECT $2, id, team_key, assignee_key, shared_with_team FROM cases
+                 WHERE id = $1 AND (team_key IS DISTINCT FROM $3 OR assignee_key IS DISTINCT FROM $4
+                     OR shared_with_team IS DISTINCT FROM $5)",
+                &[
+                    &write.case_id,
+                    &cursor,
+                    &write.facts.team_key(),
+                    &write.facts.assignee_key(),
+                    &shared,
+                ],
+            )
+            .await
+            .map_err(unavailable)?;
         transaction
             .execute(
                 "UPDATE cases SET case_type = $2, status = $3, summary = $4, team = $5,
@@ -1234,6 +1312,7 @@ fn device_from_row(row: &tokio_postgres::Row) -> Device {
         last_seen_at: row.get(6),
         last_sync_at: row.get(7),
         revoked_at: row.get(8),
+        synced_cursor: row.get(9),
     }
 }
 

@@ -48,6 +48,10 @@ const MIGRATIONS: &[MigrationStep] = &[
         "0006_name_keys",
         include_str!("../../../../migrations/server-sqlite/0006_name_keys.sql"),
     ),
+    (
+        "0007_access_changes",
+        include_str!("../../../../migrations/server-sqlite/0007_access_changes.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -585,16 +589,21 @@ impl Storage for SqliteStorage {
         .await
     }
 
-    async fn touch_device(&self, device_id: &str, synced: bool) -> Result<(), StorageError> {
+    async fn touch_device(
+        &self,
+        device_id: &str,
+        synced_to: Option<i64>,
+    ) -> Result<(), StorageError> {
         let device_id = device_id.to_owned();
         self.run(move |connection| {
             let now = now_rfc3339();
             connection
                 .execute(
                     "UPDATE devices SET last_seen_at = ?2,
-                         last_sync_at = CASE WHEN ?3 THEN ?2 ELSE last_sync_at END
+                         last_sync_at = CASE WHEN ?3 IS NOT NULL THEN ?2 ELSE last_sync_at END,
+                         synced_cursor = max(synced_cursor, coalesce(?3, 0))
                      WHERE id = ?1",
-                    rusqlite::params![device_id, now, synced],
+                    rusqlite::params![device_id, now, synced_to],
                 )
                 .map_err(unavailable)?;
             Ok(())
@@ -949,6 +958,74 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn feed_position(&self) -> Result<i64, StorageError> {
+        self.run(|connection| {
+            connection
+                .query_row(
+                    "SELECT value FROM case_cursor WHERE only_row = 1",
+                    [],
+                    |row| row.get(0),
+                )
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn access_left_scope(
+        &self,
+        scope: &CaseScope,
+        after: i64,
+        up_to: i64,
+    ) -> Result<Vec<String>, StorageError> {
+        if scope.is_empty() {
+            return Ok(Vec::new());
+        }
+        let scope = scope.clone();
+        self.run(move |connection| {
+            let (assignee_key, team_key) = scope_keys(&scope);
+            let sql = format!(
+                "SELECT DISTINCT case_id FROM case_access_changes
+                 WHERE cursor > ?1 AND cursor <= ?4 AND {}",
+                scope_condition(&scope, "?2", "?3")
+            );
+            let mut statement = connection.prepare(&sql).map_err(unavailable)?;
+            let rows = statement
+                .query_map(
+                    rusqlite::params![after, assignee_key, team_key, up_to],
+                    |row| row.get(0),
+                )
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn count_cases_changed(
+        &self,
+        scope: &CaseScope,
+        since: i64,
+    ) -> Result<i64, StorageError> {
+        if scope.is_empty() {
+            return Ok(0);
+        }
+        let scope = scope.clone();
+        self.run(move |connection| {
+            let (assignee_key, team_key) = scope_keys(&scope);
+            let sql = format!(
+                "SELECT count(*) FROM cases WHERE cursor > ?1 AND {}",
+                scope_condition(&scope, "?2", "?3")
+            );
+            connection
+                .query_row(
+                    &sql,
+                    rusqlite::params![since, assignee_key, team_key],
+                    |row| row.get(0),
+                )
+                .map_err(unavailable)
+        })
+        .await
+    }
+
     async fn cases_changed(
         &self,
         scope: &CaseScope,
@@ -1027,6 +1104,21 @@ fn write_case_in(
             )
             .map_err(unavailable)?;
     } else {
+        transaction
+            .execute(
+                "INSERT INTO case_access_changes (cursor, case_id, team_key, assignee_key, shared_with_team)
+                 SELECT ?2, id, team_key, assignee_key, shared_with_team FROM cases
+                 WHERE id = ?1 AND (team_key IS NOT ?3 OR assignee_key IS NOT ?4
+                     OR shared_with_team IS NOT ?5)",
+                rusqlite::params![
+                    write.case_id,
+                    cursor,
+                    write.facts.team_key(),
+                    write.facts.assignee_key(),
+                    write.facts.shared_with_team()
+                ],
+            )
+            .map_err(unavailable)?;
         transaction
             .execute(
                 "UPDATE cases SET case_type = ?2, status = ?3, summary = ?4, team = ?5,
@@ -1217,6 +1309,7 @@ fn device_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
         last_seen_at: row.get(6)?,
         last_sync_at: row.get(7)?,
         revoked_at: row.get(8)?,
+        synced_cursor: row.get(9)?,
     })
 }
 

@@ -4,6 +4,8 @@
 //! The binaries come from the same cargo target folder as the test itself;
 //! `cargo nextest run --workspace` builds them first.
 
+pub mod proxy;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};

@@ -48,3 +48,29 @@ CREATE TABLE sync_removals (
     case_id    TEXT PRIMARY KEY NOT NULL,
     created_at INTEGER NOT NULL
 ) STRICT;
+
+-- Files to send: a file reaches a case on the server only after a full
+-- upload for that case, so uploads are per (file, case). Sent after the
+-- case's text, so a weak signal carries the notes first.
+CREATE TABLE attachment_uploads (
+    sha256    TEXT NOT NULL CHECK (length(sha256) = 64),
+    case_id   TEXT NOT NULL,
+    queued_at INTEGER NOT NULL,
+    PRIMARY KEY (sha256, case_id)
+) STRICT;
+
+-- Files that cases on this device refer to but that are not here yet, and
+-- the pieces of downloads in progress, so a broken connection resumes.
+CREATE TABLE attachment_wanted (
+    sha256     TEXT PRIMARY KEY NOT NULL CHECK (length(sha256) = 64),
+    size       INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    wanted_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE attachment_download_pieces (
+    sha256       TEXT NOT NULL,
+    offset_bytes INTEGER NOT NULL,
+    bytes        BLOB NOT NULL,
+    PRIMARY KEY (sha256, offset_bytes)
+) STRICT;

@@ -366,8 +366,14 @@ pub fn doorstep(args: &[&str]) -> CommandOutput {
 
 /// Runs the `doorstep` CLI with `input` on its standard input (a password).
 pub fn doorstep_with_input(args: &[&str], input: Option<&str>) -> CommandOutput {
+    doorstep_with(args, input, &[])
+}
+
+/// Runs the `doorstep` CLI with standard input and extra environment variables.
+pub fn doorstep_with(args: &[&str], input: Option<&str>, env: &[(&str, &str)]) -> CommandOutput {
     let mut child = Command::new(binary("doorstep"))
         .args(args)
+        .envs(env.iter().copied())
         .env_remove("DOORSTEP_SERVER_URL")
         .env_remove("DOORSTEP_DATA_DIR")
         .stdin(Stdio::piped())
@@ -419,6 +425,11 @@ impl Laptop {
 
     pub fn run(&self, args: &[&str]) -> CommandOutput {
         doorstep(&self.with_data_dir(args))
+    }
+
+    /// Runs with extra environment variables, such as a setting.
+    pub fn run_with_env(&self, env: &[(&str, &str)], args: &[&str]) -> CommandOutput {
+        doorstep_with(&self.with_data_dir(args), None, env)
     }
 
     /// Runs with --json and expects success.

@@ -5,6 +5,7 @@
 //! repeated exactly. It runs real sockets on loopback; nothing is simulated
 //! inside the client or the server.
 
+use std::collections::VecDeque;
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -20,9 +21,10 @@ pub enum Fault {
     Drop,
     /// Waits up to 300 ms, then passes it on.
     Delay,
-    /// Forwards part of the request, then closes both sides.
+    /// Forwards part of what the laptop sends (sometimes a few bytes, sometimes
+    /// megabytes, so a file upload breaks part-way), then closes both sides.
     ResetMidRequest,
-    /// Forwards the request, and only part of the answer.
+    /// Forwards only part of what the server answers (likewise).
     TruncateAnswer,
     /// Sends the request to the server twice; the laptop gets the second answer.
     Duplicate,
@@ -44,6 +46,7 @@ struct Shared {
     rng: Mutex<fastrand::Rng>,
     counts: Mutex<[u64; 6]>,
     connections: AtomicU64,
+    forced: Mutex<VecDeque<(Fault, usize)>>,
 }
 
 /// A proxy listening on a loopback port, forwarding to `upstream`.
@@ -63,6 +66,7 @@ impl FaultyProxy {
             rng: Mutex::new(fastrand::Rng::with_seed(seed)),
             counts: Mutex::new([0; 6]),
             connections: AtomicU64::new(0),
+            forced: Mutex::new(VecDeque::new()),
         });
         let accepting = shared.clone();
         thread::spawn(move || {
@@ -83,6 +87,16 @@ impl FaultyProxy {
         self.shared.faulty.store(faulty, Ordering::SeqCst);
     }
 
+    /// The next connection meets `fault`, cut after `cut` bytes where that
+    /// applies, whether or not faults are on.
+    pub fn force_next(&self, fault: Fault, cut: usize) {
+        self.shared
+            .forced
+            .lock()
+            .expect("not poisoned")
+            .push_back((fault, cut));
+    }
+
     /// Points the proxy at a restarted server.
     pub fn set_upstream(&self, upstream: SocketAddr) {
         *self.shared.upstream.lock().expect("not poisoned") = upstream;
@@ -97,14 +111,24 @@ impl FaultyProxy {
 
 fn handle(shared: &Shared, client: TcpStream) {
     shared.connections.fetch_add(1, Ordering::SeqCst);
-    let (fault, cut, pause) = {
+    let forced = shared.forced.lock().expect("not poisoned").pop_front();
+    let (fault, cut, pause) = if let Some((fault, cut)) = forced {
+        (fault, cut, 0)
+    } else {
         let mut rng = shared.rng.lock().expect("not poisoned");
         let fault = if shared.faulty.load(Ordering::SeqCst) {
             FAULTS[rng.usize(..FAULTS.len())]
         } else {
             Fault::Pass
         };
-        (fault, rng.usize(1..400), rng.u64(0..300))
+        // Half the cuts fall in the first bytes of a request or answer, half
+        // anywhere in the first 6 MiB of the connection, across several pieces of a file.
+        let cut = if rng.bool() {
+            rng.usize(1..400)
+        } else {
+            rng.usize(1..6 * 1024 * 1024)
+        };
+        (fault, cut, rng.u64(0..300))
     };
     if let Ok(mut counts) = shared.counts.lock() {
         counts[FAULTS.iter().position(|f| *f == fault).unwrap_or(0)] += 1;
@@ -121,33 +145,31 @@ fn handle(shared: &Shared, client: TcpStream) {
                 thread::sleep(Duration::from_millis(pause));
             }
             if let Ok(upstream) = TcpStream::connect(upstream_address) {
-                pipe_both_ways(client, upstream, None);
+                pipe_both_ways(client, upstream, None, None);
             }
         }
         Fault::TruncateAnswer => {
             if let Ok(upstream) = TcpStream::connect(upstream_address) {
-                pipe_both_ways(client, upstream, Some(cut));
+                pipe_both_ways(client, upstream, None, Some(cut));
             }
         }
         Fault::ResetMidRequest => {
-            let mut client = client;
-            let mut buffer = vec![0; cut];
-            if let (Ok(read), Ok(mut upstream)) = (
-                client.read(&mut buffer),
-                TcpStream::connect(upstream_address),
-            ) {
-                upstream.write_all(&buffer[..read]).ok();
-                upstream.shutdown(Shutdown::Both).ok();
+            if let Ok(upstream) = TcpStream::connect(upstream_address) {
+                pipe_both_ways(client, upstream, Some(cut), None);
             }
-            client.shutdown(Shutdown::Both).ok();
         }
         Fault::Duplicate => duplicate(client, upstream_address),
     }
 }
 
-/// Copies bytes both ways until either side closes; with `answer_limit`,
-/// closes after that many bytes of the answer.
-fn pipe_both_ways(client: TcpStream, upstream: TcpStream, answer_limit: Option<usize>) {
+/// Copies bytes both ways until either side closes; with a limit, closes
+/// both sides after that many bytes in that direction.
+fn pipe_both_ways(
+    client: TcpStream,
+    upstream: TcpStream,
+    request_limit: Option<usize>,
+    answer_limit: Option<usize>,
+) {
     let (Ok(mut client_reader), Ok(mut upstream_writer)) =
         (client.try_clone(), upstream.try_clone())
     else {
@@ -155,9 +177,21 @@ fn pipe_both_ways(client: TcpStream, upstream: TcpStream, answer_limit: Option<u
     };
     let forward = thread::spawn(move || {
         let mut buffer = [0; 16 * 1024];
+        let mut sent = 0;
         while let Ok(read) = client_reader.read(&mut buffer) {
-            if read == 0 || upstream_writer.write_all(&buffer[..read]).is_err() {
+            let allowed = match request_limit {
+                Some(limit) => read.min(limit.saturating_sub(sent)),
+                None => read,
+            };
+            if read == 0 || upstream_writer.write_all(&buffer[..allowed]).is_err() {
                 break;
+            }
+            sent += allowed;
+            if request_limit.is_some_and(|limit| sent >= limit) {
+                // Cut off mid-stream: both sides see the connection die.
+                upstream_writer.shutdown(Shutdown::Both).ok();
+                client_reader.shutdown(Shutdown::Both).ok();
+                return;
             }
         }
         upstream_writer.shutdown(Shutdown::Write).ok();

@@ -132,6 +132,22 @@ enum CaseCommand {
     Note { id: String, text: String },
     /// Replace the assessment narrative; concurrent edits merge character by character.
     Narrative { id: String, text: String },
+    /// Attach a photo or document; it is stored encrypted and sent after the case text.
+    Attach {
+        id: String,
+        #[arg(long)]
+        file: PathBuf,
+        /// Such as image/jpeg or application/pdf.
+        #[arg(long = "media-type")]
+        media_type: String,
+    },
+    /// Write an attachment's bytes to a file (checked against its address first).
+    Attachment {
+        id: String,
+        sha256: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Export a case: JSON (the shape import reads) or the raw automerge bytes.
     Export {
         id: String,
@@ -324,7 +340,7 @@ fn run(cli: Cli) -> Result<(), ClientError> {
                 Ok(())
             } else {
                 Err(ClientError::NotEverythingAcknowledged {
-                    waiting: result.unsynced_changes,
+                    waiting: result.unsynced_changes + result.files_to_send,
                     refused: result.refused.len(),
                 })
             }
@@ -433,6 +449,35 @@ fn run_case(device: &mut Device, command: CaseCommand, json: bool) -> Result<(),
             let result = serde_json::json!({ "caseId": id, "noteId": note_id, "saved": true });
             output::print(json, &result, || {
                 println!("Saved: note {note_id} on case {id}")
+            })
+        }
+        CaseCommand::Attach {
+            id,
+            file,
+            media_type,
+        } => {
+            let bytes = std::fs::read(&file).map_err(|error| {
+                ClientError::Output(format!("could not read {}: {error}", file.display()))
+            })?;
+            let name = file
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "attachment".to_owned());
+            let sha256 = device.attach(&id, &name, &media_type, &bytes)?;
+            let result = serde_json::json!({ "caseId": id, "sha256": sha256, "saved": true });
+            output::print(json, &result, || {
+                println!("Saved: attached {name} to case {id} ({sha256})")
+            })
+        }
+        CaseCommand::Attachment { id, sha256, out } => {
+            let bytes = device.attachment(&id, &sha256)?;
+            std::fs::write(&out, &bytes).map_err(|error| {
+                ClientError::Output(format!("could not write {}: {error}", out.display()))
+            })?;
+            let result =
+                serde_json::json!({ "caseId": id, "sha256": sha256, "bytes": bytes.len() });
+            output::print(json, &result, || {
+                println!("Wrote {} bytes to {}", bytes.len(), out.display())
             })
         }
         CaseCommand::Narrative { id, text } => {

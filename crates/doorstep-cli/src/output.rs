@@ -59,6 +59,9 @@ pub fn status(status: &DeviceStatus) {
     );
     println!("Cases:             {}", status.cases);
     println!("Unsynced changes:  {}", status.unsynced_changes);
+    if status.files_to_send > 0 {
+        println!("Files to send:     {}", status.files_to_send);
+    }
     if status.refused_cases > 0 {
         println!(
             "Refused by server: {} cases (their changes are kept here)",
@@ -123,8 +126,19 @@ pub fn sync_outcome(outcome: &doorstep_client::sync::SyncOutcome) {
         outcome.cases_removed
     );
     println!(
-        "{} bytes sent, {} bytes received.",
-        outcome.bytes_sent, outcome.bytes_received
+        "{} bytes sent, {} bytes received; files: {} sent, {} received{}.",
+        outcome.bytes_sent,
+        outcome.bytes_received,
+        outcome.files_sent,
+        outcome.files_received,
+        if outcome.files_over_budget > 0 {
+            format!(
+                ", {} not fetched (this device's storage budget for files is used up)",
+                outcome.files_over_budget
+            )
+        } else {
+            String::new()
+        }
     );
     for refused in &outcome.refused {
         println!(
@@ -136,8 +150,8 @@ pub fn sync_outcome(outcome: &doorstep_client::sync::SyncOutcome) {
         println!("Every change made on this device is on the server: safe to hand in.");
     } else {
         println!(
-            "{} changes are not yet on the server; they are saved on this device.",
-            outcome.unsynced_changes
+            "{} changes and {} files are not yet on the server; they are saved on this device.",
+            outcome.unsynced_changes, outcome.files_to_send
         );
     }
 }

@@ -61,6 +61,8 @@ pub struct DeviceStatus {
     pub server: Option<String>,
     pub cases: usize,
     pub unsynced_changes: usize,
+    /// Files attached here that the server does not hold yet.
+    pub files_to_send: usize,
     /// True when the server has acknowledged every change made here: the
     /// laptop can be handed in without losing anything.
     pub everything_acknowledged: bool,
@@ -126,6 +128,7 @@ impl Device {
             .map(|case| case.conflict_count)
             .sum();
         let unsynced_changes = self.store.unsynced_change_count()?;
+        let files_to_send = self.store.pending_upload_count()?;
         Ok(DeviceStatus {
             user: self.user.clone(),
             signed_in: session.as_ref().is_some_and(|session| session.signed_in),
@@ -134,7 +137,8 @@ impl Device {
             server,
             cases: self.store.case_count()?,
             unsynced_changes,
-            everything_acknowledged: unsynced_changes == 0,
+            files_to_send,
+            everything_acknowledged: unsynced_changes == 0 && files_to_send == 0,
             refused_cases: self.store.refused_cases()?.len(),
             conflicts,
             last_sync: progress
@@ -338,6 +342,9 @@ impl Device {
             added_by: self.user.clone(),
             added_at: now(),
         };
+        // Queued before the edit commits: a crash between the two leaves an
+        // upload the case does not need, never a file the server never gets.
+        self.store.queue_upload(&sha256, case_id, now())?;
         self.edit(case_id, "Attached a file", |case, editor| {
             case.add_attachment(&meta, editor)
         })?;

@@ -57,8 +57,10 @@ pub enum ClientError {
     Wiped,
     #[error("{0}")]
     SignIn(String),
+    #[error("The setting {name} is not valid: {problem}. Fix it, or remove it to use the default")]
+    InvalidSetting { name: &'static str, problem: String },
     #[error(
-        "Not everything has reached the server yet: {waiting} changes wait{}. Your work is saved on this device; sync again when the connection is better",
+        "Not everything has reached the server yet: {waiting} changes and files wait{}. Your work is saved on this device; sync again when the connection is better",
         if *refused > 0 { format!(", and the server refused changes to {refused} cases (see `doorstep status` and the outbox)") } else { String::new() }
     )]
     NotEverythingAcknowledged { waiting: usize, refused: usize },
@@ -95,6 +97,7 @@ impl ClientError {
             ClientError::Sync(error) => sync_code(error),
             ClientError::Wiped => "device_wiped",
             ClientError::SignIn(_) => "sign_in_refused",
+            ClientError::InvalidSetting { .. } => "invalid_setting",
             ClientError::NotEverythingAcknowledged { .. } => "not_everything_acknowledged",
         }
     }

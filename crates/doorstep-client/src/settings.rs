@@ -24,6 +24,8 @@ pub struct DeviceSettings {
     pub user: String,
     pub server_url: Option<Url>,
     pub council: CouncilBranding,
+    /// Files held on this device stay under this many bytes (downloads wait).
+    pub attachment_budget_bytes: u64,
 }
 
 /// The raw values, before validation, from wherever they were found.
@@ -34,6 +36,8 @@ pub struct SettingsSource {
     pub council_name: Option<String>,
     pub council_colour: Option<String>,
     pub user: Option<String>,
+    /// `DOORSTEP_ATTACHMENT_BUDGET_MIB`: the storage budget for files, in MiB.
+    pub attachment_budget_mib: Option<String>,
 }
 
 impl SettingsSource {
@@ -49,6 +53,7 @@ impl SettingsSource {
             council_name: var("DOORSTEP_COUNCIL_NAME"),
             council_colour: var("DOORSTEP_COUNCIL_COLOUR"),
             user: var("DOORSTEP_USER").or_else(|| var("USER")),
+            attachment_budget_mib: var("DOORSTEP_ATTACHMENT_BUDGET_MIB"),
         }
     }
 
@@ -60,6 +65,9 @@ impl SettingsSource {
             council_name: overrides.council_name.or(self.council_name),
             council_colour: overrides.council_colour.or(self.council_colour),
             user: overrides.user.or(self.user),
+            attachment_budget_mib: overrides
+                .attachment_budget_mib
+                .or(self.attachment_budget_mib),
         }
     }
 }
@@ -88,10 +96,24 @@ impl DeviceSettings {
                 .as_deref()
                 .unwrap_or(DEFAULT_COUNCIL_COLOUR),
         )?;
+        let attachment_budget_bytes = match source.attachment_budget_mib.as_deref() {
+            None => doorstep_sync::engine::DEFAULT_ATTACHMENT_BUDGET_BYTES,
+            Some(text) => text
+                .trim()
+                .parse::<u64>()
+                .ok()
+                .filter(|mib| *mib > 0)
+                .map(|mib| mib.saturating_mul(1024 * 1024))
+                .ok_or_else(|| ClientError::InvalidSetting {
+                    name: "DOORSTEP_ATTACHMENT_BUDGET_MIB",
+                    problem: format!("\"{text}\" is not a whole number of MiB above 0"),
+                })?,
+        };
         Ok(Self {
             data_dir,
             server_url,
             council,
+            attachment_budget_bytes,
             user: source
                 .user
                 .map(|user| user.trim().to_owned())

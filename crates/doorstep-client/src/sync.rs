@@ -183,7 +183,16 @@ impl Device {
             .ok_or(ClientError::Sync(Box::new(SyncError::NotSignedIn)))?;
         let connection = self.connection(&session.server_url)?;
         let credentials = self.credentials()?;
-        match doorstep_sync::sync_now(&mut self.store, &connection, &credentials, progress) {
+        let options = doorstep_sync::SyncOptions {
+            attachment_budget_bytes: self.settings.attachment_budget_bytes,
+        };
+        match doorstep_sync::sync_now(
+            &mut self.store,
+            &connection,
+            &credentials,
+            options,
+            progress,
+        ) {
             Ok(outcome) => {
                 self.evict_closed_cases()?;
                 Ok(outcome)

@@ -256,28 +256,61 @@ pub async fn upload_status<S: Storage>(
     Ok(status(sha256, current))
 }
 
+/// The header that carries a file's whole size with each downloaded piece.
+pub const SIZE_HEADER: &str = "x-doorstep-size";
+
+/// `GET /v1/attachments/{sha256}?offset=…&length=…`: one piece of a file,
+/// so a download over a weak signal resumes where it stopped.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PieceQuery {
+    #[serde(default)]
+    pub offset: u64,
+    #[serde(default)]
+    pub length: Option<u64>,
+}
+
+/// The bytes asked for, and the whole file's size.
 pub async fn download<S: Storage>(
     state: &AppState<S>,
     caller: &Caller,
     sha256: &str,
-) -> Result<Vec<u8>, ApiFailure> {
+    piece: &PieceQuery,
+) -> Result<(Vec<u8>, u64), ApiFailure> {
     check_address(sha256).map_err(|_| not_found(sha256))?;
     let stored = state.storage.attachment_size(sha256).await?.is_some();
     if !stored || !may_see(state, caller, sha256).await? {
         return Err(not_found(sha256));
     }
     let bytes = state.storage.attachment_bytes(sha256).await?;
-    state
-        .storage
-        .record_audit(vec![
-            AuditEvent::new("attachment_downloaded")
-                .by(caller.user.name.clone())
-                .device(caller.device.id.clone(), caller.device_time.clone())
-                .detail(json!({ "sha256": sha256 })),
-        ])
-        .await?;
+    let size = bytes.len() as u64;
+    if piece.offset > size || piece.length == Some(0) {
+        return Err(ApiFailure::bad_request(format!(
+            "The file is {size} bytes: ask for a piece that starts before its end and has a length of at least 1."
+        )));
+    }
+    let start = usize::try_from(piece.offset).unwrap_or(usize::MAX);
+    let end = match piece.length {
+        Some(length) => usize::try_from(piece.offset.saturating_add(length))
+            .unwrap_or(usize::MAX)
+            .min(bytes.len()),
+        None => bytes.len(),
+    };
+    // Audited once per download, at its first piece, not once per piece.
+    if piece.offset == 0 {
+        state
+            .storage
+            .record_audit(vec![
+                AuditEvent::new("attachment_downloaded")
+                    .by(caller.user.name.clone())
+                    .device(caller.device.id.clone(), caller.device_time.clone())
+                    .detail(json!({ "sha256": sha256 })),
+            ])
+            .await?;
+    }
+    let piece = bytes[start..end].to_vec();
     state
         .metrics
-        .record_sync_bytes(crate::metrics::Direction::Sent, bytes.len());
-    Ok(bytes)
+        .record_sync_bytes(crate::metrics::Direction::Sent, piece.len());
+    Ok((piece, size))
 }

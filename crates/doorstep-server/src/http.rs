@@ -342,9 +342,26 @@ async fn download_attachment<S: Storage>(
     State(state): State<AppState<S>>,
     caller: Caller,
     Path(sha256): Path<String>,
+    query: Result<Query<attachments::PieceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiFailure> {
-    let bytes = attachments::download(&state, &caller, &sha256).await?;
-    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+    let Query(piece) = query.map_err(|rejection| {
+        ApiFailure::bad_request(format!(
+            "`offset` and `length` must be whole numbers of bytes ({}).",
+            rejection.body_text()
+        ))
+    })?;
+    let (bytes, size) = attachments::download(&state, &caller, &sha256, &piece).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                header::HeaderName::from_static(attachments::SIZE_HEADER),
+                size.to_string(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[cfg(test)]

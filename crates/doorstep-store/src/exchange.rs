@@ -170,14 +170,26 @@ impl DeviceStore {
             .query_row("SELECT count(*) FROM case_documents", [], |row| row.get(0))
             .map_err(db("recording the sign-in"))?;
         if someone_else && held > 0 {
-            let waiting = outbox_count(&tx)?;
+            let files: i64 = tx
+                .query_row("SELECT count(*) FROM attachment_uploads", [], |row| {
+                    row.get(0)
+                })
+                .map_err(db("recording the sign-in"))?;
+            let waiting = outbox_count(&tx)? + files;
             if waiting > 0 {
                 let (user, _) = previous.unwrap_or_default();
                 return Err(StoreError::OtherPersonsChangesWaiting { user, waiting });
             }
             tx.execute("DELETE FROM case_documents", [])
                 .map_err(db("clearing the previous person's cases"))?;
-            for table in ["sync_refetch", "sync_removals", "attachments"] {
+            for table in [
+                "sync_refetch",
+                "sync_removals",
+                "attachment_uploads",
+                "attachment_wanted",
+                "attachment_download_pieces",
+                "attachments",
+            ] {
                 tx.execute(&format!("DELETE FROM {table}"), [])
                     .map_err(db("clearing the previous person's cases"))?;
             }
@@ -378,7 +390,7 @@ impl DeviceStore {
     /// True when the server has acknowledged every change made on this
     /// device: the laptop can be handed in without losing anything.
     pub fn everything_acknowledged(&self) -> Result<bool, StoreError> {
-        Ok(outbox_count(&self.conn)? == 0)
+        Ok(outbox_count(&self.conn)? == 0 && self.pending_upload_count()? == 0)
     }
 
     // ----- the server's answer -------------------------------------------------
@@ -705,6 +717,7 @@ fn receive_case(
             }
             Err(reason) => return Ok(Received::Unreadable(reason)),
         };
+        crate::transfers::want_missing_files(tx, &case.attachment_files(), at)?;
         let heads = heads_to_json(&sorted(case.heads()));
         tx.execute(
             "INSERT INTO case_documents (case_id, base, base_heads, heads, updated_at)
@@ -763,6 +776,7 @@ fn receive_case(
     }
     save_new_changes(tx, &mut case, &stored_heads, &heads_to_json(&heads), at)?;
     write_projection(tx, &case.projection())?;
+    crate::transfers::want_missing_files(tx, &case.attachment_files(), at)?;
     Ok(Received::Merged)
 }
 

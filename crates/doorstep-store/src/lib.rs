@@ -26,6 +26,7 @@ mod query;
 mod secret;
 mod store;
 mod sync;
+mod transfers;
 mod vault;
 
 pub use attachments::{
@@ -48,6 +49,7 @@ pub use store::{
     MAXIMUM_DESCRIPTION_CHARACTERS, OPEN_LOCK_FILE_NAME, key_account,
 };
 pub use sync::{CaseSyncStatus, OutboxEntry, SyncState, SyncUpdate};
+pub use transfers::{PendingUpload, WantedFile};
 pub use vault::{KEYRING_SERVICE, KeyVault, KeyringVault, VaultError};
 
 /// This device's clock, as recorded on edits and audit events ("device time").

@@ -65,6 +65,12 @@ pub struct SyncOutcome {
     pub cursor: i64,
     /// Changes made on this device that the server has not acknowledged.
     pub unsynced_changes: usize,
+    pub files_sent: usize,
+    pub files_received: usize,
+    /// Files attached here that the server does not hold yet.
+    pub files_to_send: usize,
+    /// Files not fetched because the device's storage budget is used up.
+    pub files_over_budget: usize,
     /// Cases the server refused, with its reasons. Their changes stay here.
     pub refused: Vec<RefusedCase>,
     /// True only when the server has acknowledged every change made here.
@@ -78,14 +84,37 @@ pub struct RefusedCase {
     pub reason: String,
 }
 
+/// How a sync treats files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// Files held on this device stay under this many bytes: downloads that
+    /// would pass it wait.
+    pub attachment_budget_bytes: u64,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            attachment_budget_bytes: DEFAULT_ATTACHMENT_BUDGET_BYTES,
+        }
+    }
+}
+
+/// 2 GiB: a year of a caseworker's photos and scans, on a laptop's disk.
+pub const DEFAULT_ATTACHMENT_BUDGET_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Files travel in pieces of this size, the server's limit.
+pub const FILE_PIECE_BYTES: u64 = doorstep_protocol::attachments::MAX_ATTACHMENT_CHUNK_BYTES as u64;
+
 /// Syncs `store` with the server it is signed in to, calling `progress`
-/// after each round. Records the outcome (or the error) as the last sync
-/// attempt. Changes made on this device are never removed or altered here,
-/// whatever the server answers.
+/// after each round. Case text goes first, then files. Records the outcome
+/// (or the error) as the last sync attempt. Changes made on this device are
+/// never removed or altered here, whatever the server answers.
 pub fn sync_now(
     store: &mut DeviceStore,
     connection: &ServerConnection,
     credentials: &Credentials,
+    options: SyncOptions,
     progress: &mut dyn FnMut(&SyncProgress),
 ) -> Result<SyncOutcome, SyncError> {
     let session = store
@@ -113,7 +142,24 @@ pub fn sync_now(
         &session.user,
         &server,
         progress,
-    );
+    )
+    .and_then(|(mut outcome, mut status, mut access)| {
+        let mut files = FileTransfer {
+            store: &mut *store,
+            connection,
+            credentials,
+            access: &mut access,
+            outcome: &mut outcome,
+            status: &mut status,
+            progress: &mut *progress,
+        };
+        files.send_files()?;
+        files.fetch_files(options)?;
+        outcome.unsynced_changes = store.unsynced_change_count()?;
+        outcome.files_to_send = store.pending_upload_count()?;
+        outcome.everything_acknowledged = store.everything_acknowledged()?;
+        Ok(outcome)
+    });
     let at = device_now();
     match &result {
         Ok(_) => store.record_sync_attempt(&server, at, None)?,
@@ -135,7 +181,7 @@ fn run_rounds(
     user: &str,
     server: &str,
     progress: &mut dyn FnMut(&SyncProgress),
-) -> Result<SyncOutcome, SyncError> {
+) -> Result<(SyncOutcome, SyncProgress, String), SyncError> {
     let mut access = credentials.access_token()?.ok_or(SyncError::NotSignedIn)?;
     let mut outcome = SyncOutcome {
         server: server.to_owned(),
@@ -260,7 +306,179 @@ fn run_rounds(
         .map(|(case_id, reason)| RefusedCase { case_id, reason })
         .collect();
     outcome.everything_acknowledged = store.everything_acknowledged()?;
-    Ok(outcome)
+    Ok((outcome, status, access))
+}
+
+/// The file phase of a sync, after the case text.
+struct FileTransfer<'a> {
+    store: &'a mut DeviceStore,
+    connection: &'a ServerConnection,
+    credentials: &'a Credentials,
+    access: &'a mut String,
+    outcome: &'a mut SyncOutcome,
+    status: &'a mut SyncProgress,
+    progress: &'a mut dyn FnMut(&SyncProgress),
+}
+
+impl FileTransfer<'_> {
+    fn call<T>(&mut self, call: impl FnMut(&str) -> Result<T, SyncError>) -> Result<T, SyncError> {
+        with_access(self.connection, self.credentials, self.access, call)
+    }
+
+    fn counted(&mut self, traffic: Traffic) {
+        self.outcome.bytes_sent += traffic.sent;
+        self.outcome.bytes_received += traffic.received;
+        self.status.bytes_sent += traffic.sent;
+        self.status.bytes_received += traffic.received;
+        (self.progress)(self.status);
+    }
+
+    /// Sends the files queued here, each from where the server's copy
+    /// stops. A file the server will not take now (the case moved away)
+    /// waits for the next sync; a broken connection ends this one.
+    fn send_files(&mut self) -> Result<(), SyncError> {
+        let connection = self.connection;
+        for upload in self.store.pending_uploads()? {
+            let bytes = self.store.attachment(&upload.sha256)?;
+            let size = bytes.len() as u64;
+            let status =
+                self.call(|token| connection.upload_status(token, &upload.sha256, &upload.case_id));
+            let mut offset = match status {
+                Ok(Some(state)) if state.complete => {
+                    self.store
+                        .upload_finished(&upload.sha256, &upload.case_id)?;
+                    self.outcome.files_sent += 1;
+                    continue;
+                }
+                Ok(Some(state)) => state.received,
+                Ok(None) => 0,
+                Err(error) if error.is_transient() => return Err(error),
+                Err(error) => {
+                    tracing::info!(sha256 = %upload.sha256, %error, "a file waits for the next sync");
+                    continue;
+                }
+            };
+            let mut complete = false;
+            while !complete && offset < size {
+                let start = usize::try_from(offset).unwrap_or(usize::MAX);
+                let end = usize::try_from(offset.saturating_add(FILE_PIECE_BYTES))
+                    .unwrap_or(usize::MAX)
+                    .min(bytes.len());
+                let piece = &bytes[start..end];
+                let sent = self.call(|token| {
+                    connection.upload_piece(
+                        token,
+                        &upload.sha256,
+                        &upload.case_id,
+                        size,
+                        offset,
+                        piece.to_vec(),
+                    )
+                });
+                match sent {
+                    Ok((state, traffic)) => {
+                        offset = state.received;
+                        complete = state.complete;
+                        self.counted(traffic);
+                    }
+                    Err(SyncError::Refused { code, .. }) if code == "upload_offset" => {
+                        // An earlier try got further than this one knew: ask where it stands.
+                        offset = self
+                            .call(|token| {
+                                connection.upload_status(token, &upload.sha256, &upload.case_id)
+                            })?
+                            .map_or(0, |state| state.received);
+                    }
+                    Err(error) if error.is_transient() => return Err(error),
+                    Err(error) => {
+                        tracing::info!(sha256 = %upload.sha256, %error, "a file waits for the next sync");
+                        break;
+                    }
+                }
+            }
+            if complete {
+                self.store
+                    .upload_finished(&upload.sha256, &upload.case_id)?;
+                self.outcome.files_sent += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Fetches the files cases here refer to, smallest first, within the
+    /// storage budget, each resuming where an earlier try stopped.
+    fn fetch_files(&mut self, options: SyncOptions) -> Result<(), SyncError> {
+        let connection = self.connection;
+        let mut held = self.store.attachment_bytes_held()?;
+        for wanted in self.store.wanted_files()? {
+            if held.saturating_add(wanted.size) > options.attachment_budget_bytes {
+                self.outcome.files_over_budget += 1;
+                continue;
+            }
+            let mut offset = wanted.received;
+            let mut fetched = true;
+            while offset < wanted.size {
+                let piece = self.call(|token| {
+                    connection.download_piece(token, &wanted.sha256, offset, FILE_PIECE_BYTES)
+                });
+                match piece {
+                    Ok((bytes, _, _)) if bytes.is_empty() => {
+                        fetched = false;
+                        break;
+                    }
+                    Ok((bytes, _, traffic)) => {
+                        self.store
+                            .keep_download_piece(&wanted.sha256, offset, &bytes)?;
+                        offset += bytes.len() as u64;
+                        self.counted(traffic);
+                    }
+                    Err(error) if error.is_transient() => return Err(error),
+                    Err(error) => {
+                        // Not downloadable yet (its upload is unfinished): next sync.
+                        tracing::info!(sha256 = %wanted.sha256, %error, "a file waits for the next sync");
+                        fetched = false;
+                        break;
+                    }
+                }
+            }
+            if !fetched {
+                continue;
+            }
+            match self
+                .store
+                .finish_download(&wanted.sha256, &wanted.media_type)
+            {
+                Ok(()) => {
+                    held = held.saturating_add(wanted.size);
+                    self.outcome.files_received += 1;
+                }
+                Err(doorstep_store::StoreError::AttachmentDamaged { .. }) => {
+                    tracing::warn!(sha256 = %wanted.sha256, "a downloaded file did not match its address; it will be fetched again");
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs `call` with the access token, renewing it once if it expired.
+fn with_access<T>(
+    connection: &ServerConnection,
+    credentials: &Credentials,
+    access: &mut String,
+    mut call: impl FnMut(&str) -> Result<T, SyncError>,
+) -> Result<T, SyncError> {
+    match call(access) {
+        Err(SyncError::Refused { code, .. })
+            if code == doorstep_protocol::error::codes::TOKEN_EXPIRED =>
+        {
+            let (renewed, _) = credentials.renew(connection, access)?;
+            *access = renewed;
+            call(access)
+        }
+        other => other,
+    }
 }
 
 /// One round trip, renewing the access token once if it expired.
@@ -270,14 +488,7 @@ fn exchange(
     access: &mut String,
     request: &SyncRequest,
 ) -> Result<(doorstep_protocol::sync::SyncResponse, Traffic), SyncError> {
-    match connection.sync(access, request) {
-        Err(SyncError::Refused { code, .. })
-            if code == doorstep_protocol::error::codes::TOKEN_EXPIRED =>
-        {
-            let (renewed, _) = credentials.renew(connection, access)?;
-            *access = renewed;
-            connection.sync(access, request)
-        }
-        other => other,
-    }
+    with_access(connection, credentials, access, |token| {
+        connection.sync(token, request)
+    })
 }

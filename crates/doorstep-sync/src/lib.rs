@@ -19,6 +19,6 @@ pub mod schedule;
 pub mod wire;
 
 pub use credentials::Credentials;
-pub use engine::{SyncOutcome, SyncProgress, sync_now};
+pub use engine::{SyncOptions, SyncOutcome, SyncProgress, sync_now};
 pub use error::SyncError;
 pub use wire::ServerConnection;

@@ -9,6 +9,7 @@ use std::io::{Read, Write};
 use std::time::Duration;
 
 use doorstep_protocol::ApiError;
+use doorstep_protocol::attachments::AttachmentStatus;
 use doorstep_protocol::error::codes;
 use doorstep_protocol::session::{RefreshRequest, SessionTokens, SignInRequest};
 use doorstep_protocol::sync::{SyncRequest, SyncResponse};
@@ -99,6 +100,104 @@ impl ServerConnection {
         self.post_json("v1/sync", Some(access_token), request)
     }
 
+    /// Where an upload of `sha256` for `case_id` stands; `None` if the
+    /// server has none of it yet.
+    pub fn upload_status(
+        &self,
+        access_token: &str,
+        sha256: &str,
+        case_id: &str,
+    ) -> Result<Option<AttachmentStatus>, SyncError> {
+        let mut url = self.route(&format!("v1/attachments/{sha256}/status"))?;
+        url.query_pairs_mut().append_pair("case_id", case_id);
+        let request = self.http.get(url);
+        match self.send(request, access_token) {
+            Ok((body, _)) => Ok(Some(decode(&body)?)),
+            Err(SyncError::Refused { status: 404, .. }) => Ok(None),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Sends one piece of a file for a case.
+    pub fn upload_piece(
+        &self,
+        access_token: &str,
+        sha256: &str,
+        case_id: &str,
+        size: u64,
+        offset: u64,
+        piece: Vec<u8>,
+    ) -> Result<(AttachmentStatus, Traffic), SyncError> {
+        let mut url = self.route(&format!("v1/attachments/{sha256}"))?;
+        url.query_pairs_mut()
+            .append_pair("case_id", case_id)
+            .append_pair("size", &size.to_string())
+            .append_pair("offset", &offset.to_string());
+        let sent = piece.len() as u64;
+        let request = self
+            .http
+            .put(url)
+            .header(CONTENT_TYPE, "application/octet-stream")
+            .body(piece);
+        let (body, received) = self.send(request, access_token)?;
+        Ok((decode(&body)?, Traffic { sent, received }))
+    }
+
+    /// Fetches one piece of a file: its bytes and the whole file's size.
+    pub fn download_piece(
+        &self,
+        access_token: &str,
+        sha256: &str,
+        offset: u64,
+        length: u64,
+    ) -> Result<(Vec<u8>, u64, Traffic), SyncError> {
+        let mut url = self.route(&format!("v1/attachments/{sha256}"))?;
+        url.query_pairs_mut()
+            .append_pair("offset", &offset.to_string())
+            .append_pair("length", &length.to_string());
+        let response = self
+            .http
+            .get(url)
+            .header(AUTHORIZATION, format!("Bearer {access_token}"))
+            .header("x-doorstep-device-time", now_rfc3339())
+            .send()
+            .map_err(|error| unreachable(&self.base, &error))?;
+        let status = response.status();
+        let size = response
+            .headers()
+            .get("x-doorstep-size")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        let (body, received) = read_body(response)?;
+        if !status.is_success() {
+            return Err(refusal(status.as_u16(), &body));
+        }
+        let size = size.ok_or_else(|| {
+            SyncError::BadAnswer("the file's size was missing from the answer".into())
+        })?;
+        Ok((body, size, Traffic { sent: 0, received }))
+    }
+
+    /// Sends a request with the access token; returns the answer's body and
+    /// the bytes received.
+    fn send(
+        &self,
+        request: RequestBuilder,
+        access_token: &str,
+    ) -> Result<(Vec<u8>, u64), SyncError> {
+        let response = request
+            .header(AUTHORIZATION, format!("Bearer {access_token}"))
+            .header("x-doorstep-device-time", now_rfc3339())
+            .send()
+            .map_err(|error| unreachable(&self.base, &error))?;
+        let status = response.status();
+        let (body, received) = read_body(response)?;
+        if !status.is_success() {
+            return Err(refusal(status.as_u16(), &body));
+        }
+        Ok((body, received))
+    }
+
     fn route(&self, path: &str) -> Result<Url, SyncError> {
         self.base
             .join(path)
@@ -141,6 +240,12 @@ impl ServerConnection {
         })?;
         Ok((value, traffic))
     }
+}
+
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, SyncError> {
+    serde_json::from_slice(body).map_err(|error| {
+        SyncError::BadAnswer(format!("the answer is not the JSON expected: {error}"))
+    })
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {

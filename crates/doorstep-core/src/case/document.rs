@@ -233,6 +233,23 @@ impl CaseDocument {
         Ok(())
     }
 
+    /// The files this case refers to, as (address, size, media type):
+    /// cheaper than [`CaseDocument::view`] when only the files are needed.
+    pub fn attachment_files(&self) -> Vec<(String, u64, String)> {
+        let Some(attachments) = object(&self.doc, &ROOT, "attachments") else {
+            return Vec::new();
+        };
+        self.doc
+            .keys(&attachments)
+            .filter_map(|sha256| {
+                let entry = object(&self.doc, &attachments, &sha256)?;
+                let size = scalar(&self.doc, &entry, "size").and_then(|size| size.as_u64())?;
+                let media_type = text(&self.doc, &entry, "media_type").unwrap_or_default();
+                Some((sha256, size, media_type))
+            })
+            .collect()
+    }
+
     pub fn heads(&mut self) -> Vec<ChangeHash> {
         self.doc.get_heads()
     }

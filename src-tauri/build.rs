@@ -1,7 +1,14 @@
 fn main() {
     // Declaring the app's commands makes each one need an explicit permission
     // in capabilities/, so the window can call exactly what it uses.
-    let commands = tauri_build::AppManifest::new().commands(&["app_info"]);
+    // The window is granted only those it uses (capabilities/main-window.json).
+    let commands = tauri_build::AppManifest::new().commands(&[
+        "app_info",
+        "sync_status",
+        "sync_now",
+        "network_online",
+        "change_saved",
+    ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
     {

@@ -5,7 +5,12 @@
 
 mod commands;
 
+use doorstep_client::background::BackgroundSync;
 use doorstep_client::settings::{DeviceSettings, SettingsSource};
+use tauri::{Emitter, Manager};
+
+/// The event the window listens to for sync status changes.
+const SYNC_STATUS_EVENT: &str = "sync-status";
 
 fn main() {
     tracing_subscriber::fmt()
@@ -29,8 +34,26 @@ fn main() {
     tracing::info!(data_dir = %settings.data_dir.display(), "Doorstep starting");
 
     let outcome = tauri::Builder::default()
-        .manage(settings)
-        .invoke_handler(tauri::generate_handler![commands::app_info])
+        .manage(settings.clone())
+        .setup(move |app| {
+            // Sync runs on its own thread from the start: the window never
+            // waits for the network, and a long first sync reports progress.
+            let handle = app.handle().clone();
+            let background = BackgroundSync::start(settings, Default::default(), move |status| {
+                if let Err(error) = handle.emit(SYNC_STATUS_EVENT, status) {
+                    tracing::debug!(%error, "could not tell the window about sync");
+                }
+            });
+            app.manage(background);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::sync_status,
+            commands::sync_now,
+            commands::network_online,
+            commands::change_saved
+        ])
         .run(tauri::generate_context!());
     if let Err(error) = outcome {
         tracing::error!(%error, "Doorstep stopped with an error");

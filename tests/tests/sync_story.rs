@@ -304,6 +304,11 @@ fn a_revoked_laptop_is_wiped_on_its_next_contact_and_refused_from_then_on() {
     let (code, audit, _) = server_admin(server_dir.path(), None, &["audit", "export"], None);
     assert_eq!(code, Some(0));
     assert!(audit.contains("device_told_to_wipe"), "{audit}");
+    let confirmed = audit
+        .lines()
+        .find(|line| line.contains("\"device_wiped\""))
+        .unwrap_or_else(|| panic!("the laptop did not confirm its wipe: {audit}"));
+    assert!(confirmed.contains(&device_id), "{confirmed}");
 }
 
 #[test]

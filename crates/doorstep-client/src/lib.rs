@@ -2,6 +2,7 @@
 //! and the end-to-end tests call. Callers are thin; behaviour lives here.
 
 pub mod api;
+pub mod background;
 pub mod device;
 pub mod error;
 pub mod settings;

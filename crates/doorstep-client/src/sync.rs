@@ -198,7 +198,14 @@ impl Device {
                 Ok(outcome)
             }
             Err(SyncError::Revoked { .. }) => {
+                let access = credentials.access_token().ok().flatten();
                 self.wipe(&credentials)?;
+                // Best effort: the data is already gone whether or not this arrives.
+                if let Some(access) = access
+                    && let Err(error) = connection.confirm_wipe(&access)
+                {
+                    tracing::info!(%error, "could not confirm the wipe to the server");
+                }
                 Err(ClientError::Wiped)
             }
             Err(error) => Err(error.into()),

@@ -74,6 +74,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/v1/session"),
     ("DELETE", "/v1/session"),
     ("POST", "/v1/session/refresh"),
+    ("POST", "/v1/device/wiped"),
     ("GET", "/v1/cases"),
     ("GET", "/v1/cases/{case_id}"),
     ("POST", "/v1/sync"),
@@ -93,6 +94,7 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
         .route("/openapi.json", get(openapi))
         .route("/v1/session", post(sign_in::<S>).delete(sign_out::<S>))
         .route("/v1/session/refresh", post(refresh::<S>))
+        .route("/v1/device/wiped", post(confirm_wipe::<S>))
         .route("/v1/cases", get(list_cases::<S>))
         .route("/v1/cases/{case_id}", get(read_case::<S>))
         .route("/v1/sync", post(sync::<S>))
@@ -234,6 +236,14 @@ async fn refresh<S: Storage>(
     ApiJson(request): ApiJson<RefreshRequest>,
 ) -> Result<Json<SessionTokens>, ApiFailure> {
     sessions::refresh(&state, request).await.map(Json)
+}
+
+async fn confirm_wipe<S: Storage>(
+    State(state): State<AppState<S>>,
+    headers: axum::http::HeaderMap,
+) -> Result<StatusCode, ApiFailure> {
+    sessions::confirm_wipe(&state, &headers).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn sign_out<S: Storage>(

@@ -408,6 +408,46 @@ impl<S: Storage> FromRequestParts<AppState<S>> for Caller {
     }
 }
 
+/// `POST /v1/device/wiped`: a revoked device reports that it destroyed its
+/// key and data, with the access token it still held. Recorded in the audit
+/// log; the device stays refused.
+pub async fn confirm_wipe<S: Storage>(
+    state: &AppState<S>,
+    headers: &axum::http::HeaderMap,
+) -> Result<(), ApiFailure> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+        .ok_or_else(session_ended)?;
+    let device_time = headers
+        .get(DEVICE_TIME_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::trim)
+        .filter(|text| doorstep_core::dates::Timestamp::parse_rfc3339(text).is_some())
+        .map(str::to_owned);
+    let Some(holder) = state.storage.token_holder(&tokens::digest(token)).await? else {
+        return Err(session_ended());
+    };
+    if holder.device.revoked_at.is_none() {
+        return Err(ApiFailure::bad_request(
+            "This device has not been revoked, so there is no wipe to confirm.",
+        ));
+    }
+    state
+        .storage
+        .record_audit(vec![
+            AuditEvent::new("device_wiped")
+                .by(holder.user.name.clone())
+                .device(holder.device.id.clone(), device_time)
+                .detail(serde_json::json!({ "confirmed_by": "device" })),
+        ])
+        .await?;
+    Ok(())
+}
+
 /// `DELETE /v1/session`: signs this device out; its registration and data stay.
 pub async fn sign_out<S: Storage>(
     state: &AppState<S>,

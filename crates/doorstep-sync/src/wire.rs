@@ -92,6 +92,12 @@ impl ServerConnection {
         Err(refusal(status.as_u16(), &body))
     }
 
+    /// Tells the server this revoked device destroyed its key and data.
+    pub fn confirm_wipe(&self, access_token: &str) -> Result<(), SyncError> {
+        let request = self.http.post(self.route("v1/device/wiped")?);
+        self.send(request, access_token).map(|_| ())
+    }
+
     pub fn sync(
         &self,
         access_token: &str,

@@ -1,11 +1,9 @@
 //! Signing in and out, syncing, and what happens when IT revokes the device.
 
-use doorstep_core::case::CaseStatus;
 use doorstep_protocol::Secret;
 use doorstep_protocol::session::{DeviceDescription, SignInRequest};
 use doorstep_store::{
-    AuditAction, AuditEvent, CaseFilter, DATABASE_FILE_NAME, KeyVault, KeyringVault, SyncSession,
-    key_account,
+    AuditAction, AuditEvent, DATABASE_FILE_NAME, KeyVault, KeyringVault, SyncSession, key_account,
 };
 use doorstep_sync::wire::now_rfc3339;
 use doorstep_sync::{Credentials, ServerConnection, SyncError};
@@ -216,17 +214,9 @@ impl Device {
     /// change to them has reached the server. Audited per case.
     fn evict_closed_cases(&mut self) -> Result<usize, ClientError> {
         let cutoff = doorstep_store::device_now().millis() - KEEP_CLOSED_CASES_DAYS * 86_400_000;
-        let stale: Vec<String> = self
+        let stale = self
             .store
-            .list_cases(&CaseFilter {
-                status: Some(CaseStatus::Closed),
-                limit: None,
-                ..CaseFilter::default()
-            })?
-            .into_iter()
-            .filter(|case| case.updated_at.millis() < cutoff)
-            .map(|case| case.case_id)
-            .collect();
+            .closed_cases_before(doorstep_core::dates::Timestamp(cutoff))?;
         if stale.is_empty() {
             return Ok(0);
         }

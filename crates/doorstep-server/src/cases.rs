@@ -559,10 +559,9 @@ pub async fn sync<S: Storage>(
                 "cursor": response.cursor,
             })),
     );
-    state.storage.record_audit(events).await?;
     state
         .storage
-        .touch_device(&caller.device.id, Some(response.cursor))
+        .touch_device(&caller.device.id, Some(response.cursor), events)
         .await?;
     state.metrics.record_sync_bytes(
         crate::metrics::Direction::Sent,

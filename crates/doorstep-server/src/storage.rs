@@ -392,11 +392,13 @@ pub trait Storage: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Device, StorageError>> + Send;
 
     /// Notes that the device was in touch, and, with `synced_to`, that it
-    /// was sent the change feed up to that cursor.
+    /// was sent the change feed up to that cursor; appends `events` to the
+    /// audit chain in the same transaction (one commit per sync, not two).
     fn touch_device(
         &self,
         device_id: &str,
         synced_to: Option<i64>,
+        events: Vec<AuditEvent>,
     ) -> impl Future<Output = Result<(), StorageError>> + Send;
 
     /// Appends events to the chain in one transaction.

@@ -126,8 +126,14 @@ async fn devices_cases_and_audit_story<S: Storage>(storage: &S) {
             .unwrap()
             .used
     );
-    storage.touch_device("dev_1", Some(7)).await.unwrap();
-    storage.touch_device("dev_1", Some(3)).await.unwrap();
+    storage
+        .touch_device("dev_1", Some(7), vec![AuditEvent::new("synced")])
+        .await
+        .unwrap();
+    storage
+        .touch_device("dev_1", Some(3), Vec::new())
+        .await
+        .unwrap();
     let touched = storage.device("dev_1").await.unwrap().unwrap();
     assert!(touched.last_sync_at.is_some());
     assert_eq!(

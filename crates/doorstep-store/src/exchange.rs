@@ -621,6 +621,23 @@ impl DeviceStore {
         Ok(removed)
     }
 
+    /// Closed cases last changed before `cutoff`, from the status index, so
+    /// the check costs the same however many open cases the device holds.
+    pub fn closed_cases_before(&self, cutoff: Timestamp) -> Result<Vec<String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare(
+                "SELECT case_id FROM case_projection
+                 WHERE status = 'closed' AND updated_at < ?1 ORDER BY updated_at",
+            )
+            .map_err(db("listing closed cases"))?;
+        let rows = statement
+            .query_map([cutoff.millis()], |row| row.get(0))
+            .map_err(db("listing closed cases"))?;
+        rows.collect::<Result<Vec<String>, _>>()
+            .map_err(db("listing closed cases"))
+    }
+
     /// Every case id on this device.
     pub fn case_ids(&self) -> Result<Vec<String>, StoreError> {
         let mut statement = self
@@ -725,8 +742,9 @@ fn receive_case(
             params![case_id, bytes, heads, at],
         )
         .map_err(db("saving a case from the server"))?;
-        write_projection(tx, &case.projection())?;
-        let state = if case.conflicts().is_empty() {
+        let projection = case.projection();
+        write_projection(tx, &projection)?;
+        let state = if projection.conflict_count == 0 {
             SyncState::Acknowledged
         } else {
             SyncState::Conflict

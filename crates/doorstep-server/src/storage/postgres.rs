@@ -643,9 +643,11 @@ impl Storage for PostgresStorage {
         &self,
         device_id: &str,
         synced_to: Option<i64>,
+        events: Vec<AuditEvent>,
     ) -> Result<(), StorageError> {
-        let client = self.client().await?;
-        client
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        transaction
             .execute(
                 "UPDATE devices SET last_seen_at = $2,
                      last_sync_at = CASE WHEN $3::BIGINT IS NOT NULL THEN $2 ELSE last_sync_at END,
@@ -655,7 +657,10 @@ impl Storage for PostgresStorage {
             )
             .await
             .map_err(unavailable)?;
-        Ok(())
+        for event in events {
+            append_audit(&transaction, event).await?;
+        }
+        transaction.commit().await.map_err(unavailable)
     }
 
     async fn record_audit(&self, events: Vec<AuditEvent>) -> Result<(), StorageError> {

@@ -593,11 +593,15 @@ impl Storage for SqliteStorage {
         &self,
         device_id: &str,
         synced_to: Option<i64>,
+        events: Vec<AuditEvent>,
     ) -> Result<(), StorageError> {
         let device_id = device_id.to_owned();
         self.run(move |connection| {
             let now = now_rfc3339();
-            connection
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            transaction
                 .execute(
                     "UPDATE devices SET last_seen_at = ?2,
                          last_sync_at = CASE WHEN ?3 IS NOT NULL THEN ?2 ELSE last_sync_at END,
@@ -606,7 +610,10 @@ impl Storage for SqliteStorage {
                     rusqlite::params![device_id, now, synced_to],
                 )
                 .map_err(unavailable)?;
-            Ok(())
+            for event in events {
+                append_audit(&transaction, event)?;
+            }
+            transaction.commit().map_err(unavailable)
         })
         .await
     }

@@ -13,3 +13,4 @@ mod edits;
 mod keys;
 mod migrations;
 mod search;
+mod working_set;

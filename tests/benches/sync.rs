@@ -77,8 +77,8 @@ fn options() -> Options {
 /// A seeded server and what it took to seed.
 struct Seeded {
     server: ServerProcess,
-    _dir: tempfile::TempDir,
-    _database: Option<ScratchPostgres>,
+    dir: tempfile::TempDir,
+    database: Option<ScratchPostgres>,
     seconds: f64,
 }
 
@@ -100,8 +100,8 @@ fn seeded_server(backend: Backend, cases: usize) -> Seeded {
     let server = ServerProcess::start_with(dir.path(), url.as_deref());
     Seeded {
         server,
-        _dir: dir,
-        _database: database,
+        dir,
+        database,
         seconds,
     }
 }
@@ -174,6 +174,10 @@ struct RawSession {
 
 impl RawSession {
     fn sign_in(url: &str, hostname: &str) -> Self {
+        Self::sign_in_as(url, hostname, LEAD, LEAD_PASSWORD)
+    }
+
+    fn sign_in_as(url: &str, hostname: &str, user: &str, password: &str) -> Self {
         let http = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(120))
             .build()
@@ -181,8 +185,8 @@ impl RawSession {
         let tokens: serde_json::Value = http
             .post(format!("{url}/v1/session"))
             .json(&serde_json::json!({
-                "user": LEAD,
-                "password": LEAD_PASSWORD,
+                "user": user,
+                "password": password,
                 "device": { "hostname": hostname, "os": "bench", "app_version": "bench" },
             }))
             .send()
@@ -284,31 +288,44 @@ fn server_memory(pid: u32) -> (f64, f64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-/// `devices` devices, each signed in, push a change to a case of its own and
-/// pull what changed, all at the same moment.
-fn crowd(
-    device: &mut Device,
-    server: &ServerProcess,
-    ids: &[String],
-    devices: usize,
-    now: i64,
-) -> Crowd {
+/// `devices` caseworkers, each on their own laptop and signed in, sync at
+/// the same moment: each sends the visit record it just opened (a new case
+/// assigned to them) and pulls what changed for them. Each has their own
+/// account, as in a council, so each answer carries that person's cases only.
+fn crowd(seeded: &Seeded, devices: usize, now: i64) -> Crowd {
+    let server = &seeded.server;
     let url = server.url();
+    let password = "crowd caseworker password";
     let sessions: Vec<RawSession> = (0..devices)
-        .map(|n| RawSession::sign_in(&url, &format!("bench-laptop-{n}")))
+        .map(|n| {
+            let name = format!("bench.worker{n}");
+            let mut args = vec!["user", "add", &name, "--role", "caseworker"];
+            args.extend(["--team", "North Locality", "--password-stdin"]);
+            let (code, _, stderr) = doorstep_stories::server_admin(
+                seeded.dir.path(),
+                seeded.database.as_ref().map(|db| db.url.as_str()),
+                &args,
+                Some(password),
+            );
+            assert_eq!(code, Some(0), "{stderr}");
+            RawSession::sign_in_as(&url, &format!("bench-laptop-{n}"), &name, password)
+        })
         .collect();
-    let bodies: Vec<serde_json::Value> = ids
-        .iter()
-        .cycle()
-        .skip(100)
-        .take(devices)
-        .enumerate()
-        .map(|(n, id)| {
-            let (case_id, changes) = changed_case(&device.export_automerge(id).unwrap(), n);
+    let bodies: Vec<serde_json::Value> = (0..devices)
+        .map(|n| {
+            let worker = format!("bench.worker{n}");
+            let mut case = doorstep_stories::new_case(
+                &format!("CROWD-{n:04}"),
+                "adult_social_care",
+                "Visit record written in the car park",
+                &worker,
+                Some("North Locality"),
+                Some(&worker),
+            );
             serde_json::json!({
                 "protocol": 1,
-                "since": 0,
-                "push": [{ "case_id": case_id, "changes": changes }],
+                "since": now,
+                "push": [{ "case_id": case.id(), "changes": doorstep_stories::base64(&case.save()) }],
                 "full": [],
             })
         })
@@ -317,9 +334,7 @@ fn crowd(
     let latencies = Arc::new(Mutex::new(Vec::new()));
     let errors = Arc::new(Mutex::new(0usize));
     std::thread::scope(|scope| {
-        for (session, mut body) in sessions.iter().zip(bodies) {
-            // Each device is caught up: it asks only for what changed from now on.
-            body["since"] = serde_json::json!(now);
+        for (session, body) in sessions.iter().zip(bodies) {
             let barrier = barrier.clone();
             let latencies = latencies.clone();
             let errors = errors.clone();
@@ -513,13 +528,7 @@ fn main() {
                     "== {name}, {size} cases: {} devices at once",
                     options.devices
                 );
-                let crowd = crowd(
-                    &mut device,
-                    &seeded.server,
-                    &ids,
-                    options.devices,
-                    step.cursor,
-                );
+                let crowd = crowd(&seeded, options.devices, step.cursor);
                 crowd_rows.push(format!(
                     "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {} | {:.0} MiB (peak {:.0} MiB) |",
                     crowd.devices,

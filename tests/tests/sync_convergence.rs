@@ -156,18 +156,14 @@ fn random_edit(
     }
 }
 
-/// Everyone opens the same shared cases, then works offline and syncs at random.
-fn work_and_sync(
-    server_url: &str,
-    rounds: usize,
-    rng: &mut fastrand::Rng,
-    mut between_rounds: impl FnMut(usize, &mut fastrand::Rng),
-) -> (Vec<Person>, Vec<String>, usize) {
+/// The three people signed in on their laptops, and three housing cases
+/// (shared with the team) that Amy opened but has not synced yet.
+fn team_with_shared_cases(server_url: &str) -> (Vec<Person>, Vec<String>) {
     let mut people: Vec<Person> = PEOPLE
         .iter()
         .map(|(name, _, _)| Person::sign_in(name, server_url))
         .collect();
-    let cases: Vec<String> = (0..3)
+    let cases = (0..3)
         .map(|n| {
             people[0]
                 .device
@@ -175,24 +171,31 @@ fn work_and_sync(
                 .unwrap()
         })
         .collect();
+    (people, cases)
+}
+
+/// Everyone works offline and syncs at random; returns the notes written.
+fn work_and_sync(
+    people: &mut [Person],
+    cases: &[String],
+    rounds: usize,
+    rng: &mut fastrand::Rng,
+) -> Vec<String> {
     let mut written_notes = Vec::new();
     let mut counter = 0;
-    let mut sync_attempts = 0;
-    for round in 0..rounds {
-        between_rounds(round, rng);
+    for _ in 0..rounds {
         let who = rng.usize(..people.len());
         if rng.bool() {
             for _ in 0..rng.usize(1..4) {
-                if let Some(note) = random_edit(rng, &mut people[who], &cases, &mut counter) {
+                if let Some(note) = random_edit(rng, &mut people[who], cases, &mut counter) {
                     written_notes.push(note);
                 }
             }
         } else {
-            sync_attempts += 1;
             let _ = people[who].sync();
         }
     }
-    (people, written_notes, sync_attempts)
+    written_notes
 }
 
 fn assert_converged(people: &mut [Person], written_notes: &[String]) {
@@ -226,7 +229,8 @@ fn settle(people: &mut [Person]) {
 fn random_offline_edits_on_three_laptops_converge_after_syncing_in_any_order() {
     let (_dir, server) = server_with_people(&PEOPLE, PASSWORD);
     let mut rng = fastrand::Rng::with_seed(seed());
-    let (mut people, notes, _) = work_and_sync(&server.url(), 150, &mut rng, |_, _| {});
+    let (mut people, cases) = team_with_shared_cases(&server.url());
+    let notes = work_and_sync(&mut people, &cases, 150, &mut rng);
     settle(&mut people);
     assert_converged(&mut people, &notes);
 }
@@ -237,19 +241,7 @@ fn a_bad_network_loses_and_duplicates_nothing_over_two_thousand_sync_attempts() 
     let proxy = FaultyProxy::start(server.address, seed());
     proxy.set_faulty(false);
     let mut rng = fastrand::Rng::with_seed(seed() ^ 0x5eed);
-    let url = proxy.url();
-    let mut people: Vec<Person> = PEOPLE
-        .iter()
-        .map(|(name, _, _)| Person::sign_in(name, &url))
-        .collect();
-    let cases: Vec<String> = (0..3)
-        .map(|n| {
-            people[0]
-                .device
-                .create_case("housing", &format!("Shared case {n}"))
-                .unwrap()
-        })
-        .collect();
+    let (mut people, cases) = team_with_shared_cases(&proxy.url());
     proxy.set_faulty(true);
     let mut written_notes = Vec::new();
     let mut counter = 0;

@@ -21,6 +21,15 @@ fn north_team() -> (tempfile::TempDir, doorstep_stories::ServerProcess) {
     )
 }
 
+/// One laptop per person, each signed in to the server at `url`.
+fn laptops_signed_in<const N: usize>(url: &str, people: [&str; N]) -> [Laptop; N] {
+    people.map(|person| {
+        let laptop = Laptop::new();
+        laptop.sign_in(url, person, PASSWORD);
+        laptop
+    })
+}
+
 fn show(laptop: &Laptop, id: &str) -> Value {
     laptop.json(&["case", "show", id])
 }
@@ -48,12 +57,7 @@ fn conflicts(laptop: &Laptop, id: &str) -> Vec<Value> {
 fn three_people_edit_one_case_offline_and_every_laptop_ends_with_the_same_case() {
     let (_server_dir, server) = north_team();
     let url = server.url();
-    let amy = Laptop::new();
-    let ben = Laptop::new();
-    let sam = Laptop::new();
-    amy.sign_in(&url, "amy", PASSWORD);
-    ben.sign_in(&url, "ben", PASSWORD);
-    sam.sign_in(&url, "sam", PASSWORD);
+    let [amy, ben, sam] = laptops_signed_in(&url, ["amy", "ben", "sam"]);
 
     // Amy opens a housing case (shared with her team) and syncs it up.
     let id = amy.new_case("housing", "Damp in the back bedroom");
@@ -227,10 +231,7 @@ fn a_refused_change_stays_on_the_laptop_with_the_servers_reason() {
 fn signing_out_keeps_unsynced_work_until_the_next_sign_in() {
     let (_server_dir, server) = north_team();
     let url = server.url();
-    let amy = Laptop::new();
-    let ben = Laptop::new();
-    amy.sign_in(&url, "amy", PASSWORD);
-    ben.sign_in(&url, "ben", PASSWORD);
+    let [amy, ben] = laptops_signed_in(&url, ["amy", "ben"]);
     let id = amy.new_case("housing", "Noise complaint, block B");
     amy.synced();
     ben.synced();
@@ -315,12 +316,7 @@ fn a_revoked_laptop_is_wiped_on_its_next_contact_and_refused_from_then_on() {
 fn a_reassigned_case_leaves_the_old_laptop_only_after_its_unsynced_work_has_landed() {
     let (_server_dir, server) = north_team();
     let url = server.url();
-    let amy = Laptop::new();
-    let ben = Laptop::new();
-    let sam = Laptop::new();
-    amy.sign_in(&url, "amy", PASSWORD);
-    ben.sign_in(&url, "ben", PASSWORD);
-    sam.sign_in(&url, "sam", PASSWORD);
+    let [amy, ben, sam] = laptops_signed_in(&url, ["amy", "ben", "sam"]);
     // Adult social care is not shared with the team: only the assignee and the lead see it.
     let id = amy.new_case("adult_social_care", "Mr Jones, 91: carer breakdown");
     amy.synced();

@@ -138,7 +138,7 @@ impl Device {
             cases: self.store.case_count()?,
             unsynced_changes,
             files_to_send,
-            everything_acknowledged: unsynced_changes == 0 && files_to_send == 0,
+            everything_acknowledged: self.store.everything_acknowledged()?,
             refused_cases: self.store.refused_cases()?.len(),
             conflicts,
             last_sync: progress

@@ -2,8 +2,9 @@
 //! council branding it shows.
 //!
 //! Until machine-wide policy exists, settings come from the environment:
-//! `DOORSTEP_DATA_DIR`, `DOORSTEP_SERVER_URL`, `DOORSTEP_COUNCIL_NAME` and
-//! `DOORSTEP_COUNCIL_COLOUR`. Explicit arguments beat the environment.
+//! `DOORSTEP_DATA_DIR`, `DOORSTEP_SERVER_URL`, `DOORSTEP_COUNCIL_NAME`,
+//! `DOORSTEP_COUNCIL_COLOUR` and `DOORSTEP_ATTACHMENT_BUDGET_MIB`. Explicit
+//! arguments beat the environment.
 
 use std::path::{Path, PathBuf};
 
@@ -19,8 +20,9 @@ pub const APP_IDENTIFIER: &str = "uk.org.doorstep.desktop";
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceSettings {
     pub data_dir: PathBuf,
-    /// Who is using this device. Until sign-in exists this comes from
-    /// `DOORSTEP_USER` or the operating-system account; sign-in will replace it.
+    /// Who uses this device before anyone has signed in on it (from
+    /// `DOORSTEP_USER` or the operating-system account). Once someone signs
+    /// in, the device records changes under the signed-in account instead.
     pub user: String,
     pub server_url: Option<Url>,
     pub council: CouncilBranding,

@@ -82,7 +82,8 @@ impl Device {
         if let Some(previous) = &previous {
             let someone_else = !previous.user.eq_ignore_ascii_case(user.trim())
                 || previous.server_url != server_text;
-            let waiting = self.store.unsynced_change_count()?;
+            let waiting =
+                self.store.unsynced_change_count()? + self.store.pending_upload_count()?;
             if someone_else && waiting > 0 {
                 return Err(doorstep_store::StoreError::OtherPersonsChangesWaiting {
                     user: previous.user.clone(),

@@ -675,7 +675,7 @@ enum Received {
     Unreadable(String),
 }
 
-fn exists(tx: &Connection, case_id: &str) -> Result<bool, StoreError> {
+pub(crate) fn exists(tx: &Connection, case_id: &str) -> Result<bool, StoreError> {
     tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM case_documents WHERE case_id = ?1)",
         [case_id],
@@ -684,7 +684,7 @@ fn exists(tx: &Connection, case_id: &str) -> Result<bool, StoreError> {
     .map_err(db("looking up the case"))
 }
 
-fn outbox_count(conn: &Connection) -> Result<i64, StoreError> {
+pub(crate) fn outbox_count(conn: &Connection) -> Result<i64, StoreError> {
     conn.query_row("SELECT count(*) FROM outbox", [], |row| row.get(0))
         .map_err(db("counting unsynced changes"))
 }

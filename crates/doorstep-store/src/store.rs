@@ -423,13 +423,7 @@ impl DeviceStore {
     }
 
     pub fn has_case(&self, case_id: &str) -> Result<bool, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM case_documents WHERE case_id = ?1)",
-                [case_id],
-                |row| row.get(0),
-            )
-            .map_err(db("looking up the case"))
+        crate::exchange::exists(&self.conn, case_id)
     }
 
     pub fn case_count(&self) -> Result<usize, StoreError> {
@@ -525,11 +519,7 @@ impl DeviceStore {
     }
 
     pub fn unsynced_change_count(&self) -> Result<usize, StoreError> {
-        let count: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM outbox", [], |row| row.get(0))
-            .map_err(db("counting unsynced changes"))?;
-        Ok(usize::try_from(count).unwrap_or(0))
+        Ok(usize::try_from(crate::exchange::outbox_count(&self.conn)?).unwrap_or(0))
     }
 
     pub fn sync_state(&self, case_id: &str) -> Result<CaseSyncStatus, StoreError> {

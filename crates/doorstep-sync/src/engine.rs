@@ -299,13 +299,11 @@ fn run_rounds(
             break;
         }
     }
-    outcome.unsynced_changes = store.unsynced_change_count()?;
     outcome.refused = store
         .refused_cases()?
         .into_iter()
         .map(|(case_id, reason)| RefusedCase { case_id, reason })
         .collect();
-    outcome.everything_acknowledged = store.everything_acknowledged()?;
     Ok((outcome, status, access))
 }
 

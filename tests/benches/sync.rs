@@ -132,6 +132,12 @@ fn first_sync(device: &mut Device, url: &str) -> FirstSync {
     let started = Instant::now();
     let outcome = device.sync(&mut |_| {}).unwrap();
     let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "   first sync {seconds:.1} s: waiting for the server {:.1} s, recording on the device {:.1} s, {} rounds",
+        outcome.waiting_for_server_ms as f64 / 1000.0,
+        outcome.recording_ms as f64 / 1000.0,
+        outcome.rounds
+    );
     let all = doorstep_client::types::CaseFilter {
         limit: None,
         ..Default::default()
@@ -257,8 +263,16 @@ fn incremental(device: &mut Device, url: &str, ids: &[String]) -> Incremental {
     assert_eq!(answer["acknowledged"].as_array().unwrap().len(), 100);
     let started = Instant::now();
     let outcome = device.sync(&mut |_| {}).unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "   incremental {:.0} ms: waiting for the server {} ms, recording on the device {} ms, {} rounds",
+        seconds * 1000.0,
+        outcome.waiting_for_server_ms,
+        outcome.recording_ms,
+        outcome.rounds
+    );
     Incremental {
-        seconds: started.elapsed().as_secs_f64(),
+        seconds,
         received: outcome.cases_received,
         bytes_received: outcome.bytes_received,
         cursor: outcome.cursor,

@@ -15,12 +15,15 @@ use automerge::ChangeHash;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
-use doorstep_core::case::CaseDocument;
+use doorstep_core::case::{CaseDocument, CaseProjection};
 use doorstep_core::dates::Timestamp;
 
 use crate::audit::{self, AuditAction, AuditEvent};
 use crate::error::{StoreError, damaged, db};
-use crate::store::{DeviceStore, load_document, save_new_changes, tick_clock, write_projection};
+use crate::store::{
+    DeviceStore, NewChanges, StoredDocument, load_document, new_changes, open_stored_document,
+    read_stored_document, store_new_changes, stored_chunk_count, tick_clock, write_projection,
+};
 use crate::sync::{SyncState, heads_from_json, heads_to_json};
 
 /// Who this device is signed in as, on which server.
@@ -414,8 +417,9 @@ impl DeviceStore {
             .map_err(db("saving what the server sent"))?;
         let mut touched: Vec<String> = Vec::new();
 
-        for received in &answer.received {
-            match receive_case(&tx, &actor, received, at)? {
+        for (index, prepared) in prepare_cases(&tx, &actor, &answer.received)? {
+            let received = &answer.received[index];
+            match store_received(&tx, received, prepared, at)? {
                 Received::Unchanged => {}
                 Received::Merged => {
                     report.received += 1;
@@ -676,12 +680,9 @@ enum Received {
 }
 
 pub(crate) fn exists(tx: &Connection, case_id: &str) -> Result<bool, StoreError> {
-    tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM case_documents WHERE case_id = ?1)",
-        [case_id],
-        |row| row.get(0),
-    )
-    .map_err(db("looking up the case"))
+    tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM case_documents WHERE case_id = ?1)")
+        .and_then(|mut statement| statement.query_row([case_id], |row| row.get(0)))
+        .map_err(db("looking up the case"))
 }
 
 pub(crate) fn outbox_count(conn: &Connection) -> Result<i64, StoreError> {
@@ -704,71 +705,47 @@ fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
 }
 
 /// Merges a case from the server into this device's copy, or stores it as new.
-fn receive_case(
-    tx: &Connection,
+/// A case from the server, read and merged away from the database, so that
+/// many are worked on at once on every core: a first sync brings thousands,
+/// and reading automerge documents and building their list rows is most of
+/// its work.
+enum Prepared {
+    /// A case new to this device.
+    New {
+        bytes: Vec<u8>,
+        heads: String,
+        projection: CaseProjection,
+        files: Vec<(String, u64, String)>,
+    },
+    /// A case held here, with the server's changes merged in.
+    Merged {
+        changes: NewChanges,
+        heads: String,
+        projection: CaseProjection,
+        files: Vec<(String, u64, String)>,
+    },
+    /// A case held here that the server's changes did not change.
+    Unchanged,
+    /// Why the case cannot be used as sent; it will be fetched whole.
+    Unreadable(String),
+}
+
+/// A received case with what this device already stores of it.
+struct ToPrepare<'a> {
+    received: &'a ReceivedCase,
+    stored: Option<(StoredDocument, i64)>,
+}
+
+/// Reads a received case into its new stored form. No database work.
+fn prepare_case(
     actor: &automerge::ActorId,
     received: &ReceivedCase,
-    at: i64,
-) -> Result<Received, StoreError> {
-    let case_id = received.case_id.as_str();
-    if received.chunks.is_empty() {
-        return Ok(Received::Unchanged);
-    }
-    if !exists(tx, case_id)? {
-        let bytes: Vec<u8> = received.chunks.concat();
-        let loaded = guarded(|| {
-            let mut case =
-                CaseDocument::load(&bytes, actor.clone()).map_err(|error| error.to_string())?;
-            if !case.automerge_mut().get_missing_deps(&[]).is_empty() {
-                return Err("earlier changes it builds on are missing".to_owned());
-            }
-            Ok(case)
-        });
-        let mut case = match loaded {
-            Ok(case) if case.id() == case_id => case,
-            Ok(case) => {
-                return Ok(Received::Unreadable(format!(
-                    "it holds case {} instead",
-                    case.id()
-                )));
-            }
-            Err(reason) => return Ok(Received::Unreadable(reason)),
-        };
-        crate::transfers::want_missing_files(tx, &case.attachment_files(), at)?;
-        let heads = heads_to_json(&sorted(case.heads()));
-        tx.execute(
-            "INSERT INTO case_documents (case_id, base, base_heads, heads, updated_at)
-             VALUES (?1, ?2, ?3, ?3, ?4)",
-            params![case_id, bytes, heads, at],
-        )
-        .map_err(db("saving a case from the server"))?;
-        let projection = case.projection();
-        write_projection(tx, &projection)?;
-        let state = if projection.conflict_count == 0 {
-            SyncState::Acknowledged
-        } else {
-            SyncState::Conflict
-        };
-        tx.execute(
-            "INSERT INTO sync_state (case_id, state, acknowledged_heads, server_cursor, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![case_id, state.as_str(), heads, received.cursor, at],
-        )
-        .map_err(db("saving a case from the server"))?;
-        tx.execute("DELETE FROM sync_refetch WHERE case_id = ?1", [case_id])
-            .map_err(db("saving a case from the server"))?;
-        return Ok(Received::New);
-    }
-
-    let stored_text: String = tx
-        .query_row(
-            "SELECT heads FROM case_documents WHERE case_id = ?1",
-            [case_id],
-            |row| row.get(0),
-        )
-        .map_err(db("opening the case"))?;
-    let stored_heads = heads_from_json(&format!("case {case_id}"), &stored_text)?;
-    let mut case = load_document(tx, actor, case_id)?;
+    stored: Option<&(StoredDocument, i64)>,
+) -> Result<Prepared, StoreError> {
+    let Some((stored, stored_chunks)) = stored else {
+        return Ok(prepare_new_case(actor, received));
+    };
+    let mut case = open_stored_document(actor, &received.case_id, stored)?;
     let merged = guarded(|| {
         for chunk in &received.chunks {
             case.apply_bytes(chunk).map_err(|error| error.to_string())?;
@@ -776,26 +753,187 @@ fn receive_case(
         if !case.automerge_mut().get_missing_deps(&[]).is_empty() {
             return Err("earlier changes it builds on are missing".to_owned());
         }
-        Ok(())
+        let heads = sorted(case.heads());
+        if heads == stored.heads {
+            return Ok(Prepared::Unchanged);
+        }
+        Ok(Prepared::Merged {
+            changes: new_changes(&mut case, &stored.heads, *stored_chunks),
+            heads: heads_to_json(&heads),
+            projection: case.projection(),
+            files: case.attachment_files(),
+        })
     });
-    if let Err(reason) = merged {
-        return Ok(Received::Unreadable(reason));
+    Ok(merged.unwrap_or_else(Prepared::Unreadable))
+}
+
+fn prepare_new_case(actor: &automerge::ActorId, received: &ReceivedCase) -> Prepared {
+    let bytes: Vec<u8> = received.chunks.concat();
+    let read = guarded(|| {
+        let mut case =
+            CaseDocument::load(&bytes, actor.clone()).map_err(|error| error.to_string())?;
+        if !case.automerge_mut().get_missing_deps(&[]).is_empty() {
+            return Err("earlier changes it builds on are missing".to_owned());
+        }
+        if case.id() != received.case_id {
+            return Err(format!("it holds case {} instead", case.id()));
+        }
+        Ok((
+            heads_to_json(&sorted(case.heads())),
+            case.projection(),
+            case.attachment_files(),
+        ))
+    });
+    match read {
+        Ok((heads, projection, files)) => Prepared::New {
+            bytes,
+            heads,
+            projection,
+            files,
+        },
+        Err(reason) => Prepared::Unreadable(reason),
     }
-    tx.execute(
-        "UPDATE sync_state SET server_cursor = max(coalesce(server_cursor, 0), ?2) WHERE case_id = ?1",
-        params![case_id, received.cursor],
-    )
-    .map_err(db("saving a case from the server"))?;
-    tx.execute("DELETE FROM sync_refetch WHERE case_id = ?1", [case_id])
-        .map_err(db("saving a case from the server"))?;
-    let heads = sorted(case.heads());
-    if heads == stored_heads {
-        return Ok(Received::Unchanged);
+}
+
+/// Prepares every received case that carries changes, on every core, and
+/// returns them in the order received.
+fn prepare_cases(
+    tx: &Connection,
+    actor: &automerge::ActorId,
+    received: &[ReceivedCase],
+) -> Result<Vec<(usize, Prepared)>, StoreError> {
+    let mut work: Vec<(usize, ToPrepare<'_>)> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    for (index, case) in received.iter().enumerate() {
+        // A case sent twice in one answer (the server never does) is
+        // merged once; the second copy adds nothing the first did not.
+        if case.chunks.is_empty() || !seen.insert(case.case_id.as_str()) {
+            continue;
+        }
+        let stored = if exists(tx, &case.case_id)? {
+            Some((
+                read_stored_document(tx, &case.case_id)?,
+                stored_chunk_count(tx, &case.case_id)?,
+            ))
+        } else {
+            None
+        };
+        work.push((
+            index,
+            ToPrepare {
+                received: case,
+                stored,
+            },
+        ));
     }
-    save_new_changes(tx, &mut case, &stored_heads, &heads_to_json(&heads), at)?;
-    write_projection(tx, &case.projection())?;
-    crate::transfers::want_missing_files(tx, &case.attachment_files(), at)?;
-    Ok(Received::Merged)
+    let readers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(work.len().div_ceil(MIN_CASES_PER_READER))
+        .max(1);
+    let share = work.len().div_ceil(readers).max(1);
+    std::thread::scope(|scope| {
+        let readers: Vec<_> = work
+            .chunks(share)
+            .map(|cases| {
+                scope.spawn(move || {
+                    cases
+                        .iter()
+                        .map(|(index, case)| {
+                            prepare_case(actor, case.received, case.stored.as_ref())
+                                .map(|prepared| (*index, prepared))
+                        })
+                        .collect::<Result<Vec<_>, StoreError>>()
+                })
+            })
+            .collect();
+        let mut prepared = Vec::with_capacity(work.len());
+        for reader in readers {
+            // prepare_case catches the decoder's panics, so this is a bug.
+            let cases = reader
+                .join()
+                .map_err(|_| damaged("a case from the server", "reading it failed"))??;
+            prepared.extend(cases);
+        }
+        Ok(prepared)
+    })
+}
+
+/// Fewer cases than this are read on one thread: starting another costs
+/// more than it saves.
+const MIN_CASES_PER_READER: usize = 16;
+
+/// Records one prepared case.
+fn store_received(
+    tx: &Connection,
+    received: &ReceivedCase,
+    prepared: Prepared,
+    at: i64,
+) -> Result<Received, StoreError> {
+    let case_id = received.case_id.as_str();
+    let forget_refetch = || {
+        tx.prepare_cached("DELETE FROM sync_refetch WHERE case_id = ?1")
+            .and_then(|mut delete| delete.execute([case_id]))
+            .map_err(db("saving a case from the server"))
+    };
+    let note_cursor = || {
+        tx.prepare_cached(
+            "UPDATE sync_state SET server_cursor = max(coalesce(server_cursor, 0), ?2)
+             WHERE case_id = ?1",
+        )
+        .and_then(|mut update| update.execute(params![case_id, received.cursor]))
+        .map_err(db("saving a case from the server"))
+    };
+    match prepared {
+        Prepared::Unreadable(reason) => Ok(Received::Unreadable(reason)),
+        Prepared::Unchanged => {
+            note_cursor()?;
+            forget_refetch()?;
+            Ok(Received::Unchanged)
+        }
+        Prepared::Merged {
+            changes,
+            heads,
+            projection,
+            files,
+        } => {
+            note_cursor()?;
+            forget_refetch()?;
+            store_new_changes(tx, case_id, &changes, &heads, at)?;
+            write_projection(tx, &projection)?;
+            crate::transfers::want_missing_files(tx, &files, at)?;
+            Ok(Received::Merged)
+        }
+        Prepared::New {
+            bytes,
+            heads,
+            projection,
+            files,
+        } => {
+            crate::transfers::want_missing_files(tx, &files, at)?;
+            tx.prepare_cached(
+                "INSERT INTO case_documents (case_id, base, base_heads, heads, updated_at)
+                 VALUES (?1, ?2, ?3, ?3, ?4)",
+            )
+            .and_then(|mut insert| insert.execute(params![case_id, bytes, heads, at]))
+            .map_err(db("saving a case from the server"))?;
+            write_projection(tx, &projection)?;
+            let state = if projection.conflict_count == 0 {
+                SyncState::Acknowledged
+            } else {
+                SyncState::Conflict
+            };
+            tx.prepare_cached(
+                "INSERT INTO sync_state (case_id, state, acknowledged_heads, server_cursor, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut insert| {
+                insert.execute(params![case_id, state.as_str(), heads, received.cursor, at])
+            })
+            .map_err(db("saving a case from the server"))?;
+            forget_refetch()?;
+            Ok(Received::New)
+        }
+    }
 }
 
 /// Records that the server stored `heads` of a case, and clears the outbox

@@ -729,6 +729,8 @@ fn open_keyed(path: &Path, key: &DatabaseKey, vault: &str) -> Result<Connection,
 }
 
 fn configure(conn: &Connection) -> Result<(), StoreError> {
+    // Room for every statement a sync round repeats per case.
+    conn.set_prepared_statement_cache_capacity(64);
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
         .map_err(db("setting up the database"))?;
@@ -737,20 +739,50 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     }
     // FULL: a committed edit survives a power cut. secure_delete: deleted
     // content is overwritten. temp_store: sorting and temporary tables never
-    // spill to files outside the encrypted database.
+    // spill to files outside the encrypted database. cache_size: 16 MiB of
+    // pages, so a sync round of hundreds of cases is written once, not
+    // decrypted and encrypted again as it spills.
     conn.execute_batch(
         "PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = ON;
          PRAGMA busy_timeout = 5000;
          PRAGMA secure_delete = ON;
-         PRAGMA temp_store = MEMORY;",
+         PRAGMA temp_store = MEMORY;
+         PRAGMA cache_size = -16384;",
     )
     .map_err(db("setting up the database"))
 }
 
-/// Stores what `case` holds beyond `stored_heads` as one more change chunk,
-/// or, once a case has [`COMPACT_AFTER_CHUNKS`] chunks, folds everything into
-/// a new full save, so loading stays fast.
+/// What a case holds beyond its stored heads, in the form it is stored.
+pub(crate) enum NewChanges {
+    /// One more change chunk.
+    Chunk(Vec<u8>),
+    /// A new full save that replaces the base and every chunk.
+    Compacted(Vec<u8>),
+}
+
+/// What `case` holds beyond `stored_heads`, as one more change chunk, or,
+/// once a case has [`COMPACT_AFTER_CHUNKS`] chunks, everything folded into a
+/// new full save, so loading stays fast.
+pub(crate) fn new_changes(
+    case: &mut CaseDocument,
+    stored_heads: &[ChangeHash],
+    stored_chunks: i64,
+) -> NewChanges {
+    if stored_chunks >= COMPACT_AFTER_CHUNKS {
+        NewChanges::Compacted(case.save())
+    } else {
+        NewChanges::Chunk(case.automerge_mut().save_after(stored_heads))
+    }
+}
+
+pub(crate) fn stored_chunk_count(tx: &Connection, case_id: &str) -> Result<i64, StoreError> {
+    tx.prepare_cached("SELECT count(*) FROM case_changes WHERE case_id = ?1")
+        .and_then(|mut count| count.query_row([case_id], |row| row.get(0)))
+        .map_err(db("saving the change"))
+}
+
+/// Stores what `case` holds beyond `stored_heads` (see [`new_changes`]).
 pub(crate) fn save_new_changes(
     tx: &Connection,
     case: &mut CaseDocument,
@@ -759,38 +791,104 @@ pub(crate) fn save_new_changes(
     at: i64,
 ) -> Result<(), StoreError> {
     let case_id = case.id().to_owned();
-    let chunks: i64 = tx
-        .query_row(
-            "SELECT count(*) FROM case_changes WHERE case_id = ?1",
-            [&case_id],
-            |row| row.get(0),
-        )
-        .map_err(db("saving the change"))?;
-    if chunks >= COMPACT_AFTER_CHUNKS {
-        let base = case.save();
-        tx.execute(
-            "UPDATE case_documents SET base = ?2, base_heads = ?3, heads = ?3, updated_at = ?4
-             WHERE case_id = ?1",
-            params![case_id, base, heads_json, at],
-        )
-        .map_err(db("saving the change"))?;
-        tx.execute("DELETE FROM case_changes WHERE case_id = ?1", [&case_id])
+    let changes = new_changes(case, stored_heads, stored_chunk_count(tx, &case_id)?);
+    store_new_changes(tx, &case_id, &changes, heads_json, at)
+}
+
+pub(crate) fn store_new_changes(
+    tx: &Connection,
+    case_id: &str,
+    changes: &NewChanges,
+    heads_json: &str,
+    at: i64,
+) -> Result<(), StoreError> {
+    match changes {
+        NewChanges::Compacted(base) => {
+            tx.prepare_cached(
+                "UPDATE case_documents SET base = ?2, base_heads = ?3, heads = ?3, updated_at = ?4
+                 WHERE case_id = ?1",
+            )
+            .and_then(|mut update| update.execute(params![case_id, base, heads_json, at]))
             .map_err(db("saving the change"))?;
-    } else {
-        let chunk = case.automerge_mut().save_after(stored_heads);
-        tx.execute(
-            "INSERT INTO case_changes (case_id, seq, bytes)
-             SELECT ?1, coalesce(max(seq), 0) + 1, ?2 FROM case_changes WHERE case_id = ?1",
-            params![case_id, chunk],
-        )
-        .map_err(db("saving the change"))?;
-        tx.execute(
-            "UPDATE case_documents SET heads = ?2, updated_at = ?3 WHERE case_id = ?1",
-            params![case_id, heads_json, at],
-        )
-        .map_err(db("saving the change"))?;
+            tx.prepare_cached("DELETE FROM case_changes WHERE case_id = ?1")
+                .and_then(|mut delete| delete.execute([case_id]))
+                .map_err(db("saving the change"))?;
+        }
+        NewChanges::Chunk(chunk) => {
+            tx.prepare_cached(
+                "INSERT INTO case_changes (case_id, seq, bytes)
+                 SELECT ?1, coalesce(max(seq), 0) + 1, ?2 FROM case_changes WHERE case_id = ?1",
+            )
+            .and_then(|mut insert| insert.execute(params![case_id, chunk]))
+            .map_err(db("saving the change"))?;
+            tx.prepare_cached(
+                "UPDATE case_documents SET heads = ?2, updated_at = ?3 WHERE case_id = ?1",
+            )
+            .and_then(|mut update| update.execute(params![case_id, heads_json, at]))
+            .map_err(db("saving the change"))?;
+        }
     }
     Ok(())
+}
+
+/// A case as this device stores it: every saved byte, and the heads they
+/// must come to.
+pub(crate) struct StoredDocument {
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) heads: Vec<ChangeHash>,
+}
+
+pub(crate) fn read_stored_document(
+    conn: &Connection,
+    case_id: &str,
+) -> Result<StoredDocument, StoreError> {
+    let what = || format!("case {case_id}");
+    let row: Option<(Vec<u8>, String)> = conn
+        .prepare_cached("SELECT base, heads FROM case_documents WHERE case_id = ?1")
+        .and_then(|mut select| {
+            select
+                .query_row([case_id], |row| Ok((row.get(0)?, row.get(1)?)))
+                .optional()
+        })
+        .map_err(db("opening the case"))?;
+    let (mut bytes, heads) = row.ok_or_else(|| StoreError::CaseNotFound(case_id.to_owned()))?;
+    let heads = heads_from_json(&what(), &heads)?;
+    let mut statement = conn
+        .prepare_cached("SELECT bytes FROM case_changes WHERE case_id = ?1 ORDER BY seq")
+        .map_err(db("opening the case"))?;
+    let mut rows = statement.query([case_id]).map_err(db("opening the case"))?;
+    while let Some(row) = rows.next().map_err(db("opening the case"))? {
+        let chunk = row
+            .get_ref(0)
+            .and_then(|value| value.as_blob().map_err(Into::into))
+            .map_err(db("opening the case"))?;
+        bytes.extend_from_slice(chunk);
+    }
+    Ok(StoredDocument { bytes, heads })
+}
+
+/// Loads a stored case and checks it is the case it should be, whole.
+pub(crate) fn open_stored_document(
+    actor: &ActorId,
+    case_id: &str,
+    stored: &StoredDocument,
+) -> Result<CaseDocument, StoreError> {
+    let what = || format!("case {case_id}");
+    let mut case =
+        CaseDocument::load(&stored.bytes, actor.clone()).map_err(|error| match error {
+            // A newer app wrote it: say "update Doorstep", not "damaged".
+            CaseError::NewerSchema { .. } => StoreError::Case(error),
+            other => damaged(what(), other),
+        })?;
+    if case.id() != case_id {
+        return Err(damaged(what(), format!("it holds case {}", case.id())));
+    }
+    let mut heads: Vec<ChangeHash> = case.heads();
+    heads.sort();
+    if heads != stored.heads {
+        return Err(damaged(what(), "some of its saved changes are missing"));
+    }
+    Ok(case)
 }
 
 pub(crate) fn load_document(
@@ -798,44 +896,7 @@ pub(crate) fn load_document(
     actor: &ActorId,
     case_id: &str,
 ) -> Result<CaseDocument, StoreError> {
-    let what = || format!("case {case_id}");
-    let row: Option<(Vec<u8>, String)> = conn
-        .query_row(
-            "SELECT base, heads FROM case_documents WHERE case_id = ?1",
-            [case_id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()
-        .map_err(db("opening the case"))?;
-    let (mut bytes, heads) = row.ok_or_else(|| StoreError::CaseNotFound(case_id.to_owned()))?;
-    let stored_heads = heads_from_json(&what(), &heads)?;
-    {
-        let mut statement = conn
-            .prepare("SELECT bytes FROM case_changes WHERE case_id = ?1 ORDER BY seq")
-            .map_err(db("opening the case"))?;
-        let mut rows = statement.query([case_id]).map_err(db("opening the case"))?;
-        while let Some(row) = rows.next().map_err(db("opening the case"))? {
-            let chunk = row
-                .get_ref(0)
-                .and_then(|value| value.as_blob().map_err(Into::into))
-                .map_err(db("opening the case"))?;
-            bytes.extend_from_slice(chunk);
-        }
-    }
-    let mut case = CaseDocument::load(&bytes, actor.clone()).map_err(|error| match error {
-        // A newer app wrote it: say "update Doorstep", not "damaged".
-        CaseError::NewerSchema { .. } => StoreError::Case(error),
-        other => damaged(what(), other),
-    })?;
-    if case.id() != case_id {
-        return Err(damaged(what(), format!("it holds case {}", case.id())));
-    }
-    let mut heads: Vec<ChangeHash> = case.heads();
-    heads.sort();
-    if heads != stored_heads {
-        return Err(damaged(what(), "some of its saved changes are missing"));
-    }
-    Ok(case)
+    open_stored_document(actor, case_id, &read_stored_document(conn, case_id)?)
 }
 
 pub(crate) fn tick_clock(
@@ -889,7 +950,8 @@ const PROJECTION_COLUMNS: &str = "p.case_id, p.reference, p.case_type, p.status,
 pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<(), StoreError> {
     let json = |list: &[String]| serde_json::Value::from(list.to_vec()).to_string();
     let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    tx.execute(
+    let mut upsert = tx
+        .prepare_cached(
         "INSERT INTO case_projection (case_id, reference, case_type, status, summary, assigned_to,
              team, due_date, risk_warnings, people_names, narrative, notes_text, note_count,
              open_task_count, next_visit_at, open_visit_expected_end, conflict_count, created_by,
@@ -908,7 +970,10 @@ pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<()
              conflict_count = excluded.conflict_count, created_by = excluded.created_by,
              created_at = excluded.created_at, updated_by = excluded.updated_by,
              updated_at = excluded.updated_at",
-        params![
+        )
+        .map_err(db("updating the case list"))?;
+    upsert
+        .execute(params![
             p.case_id,
             p.reference,
             p.case_type,
@@ -930,9 +995,8 @@ pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<()
             p.created_at.millis(),
             p.updated_by,
             p.updated_at.millis(),
-        ],
-    )
-    .map_err(db("updating the case list"))?;
+        ])
+        .map_err(db("updating the case list"))?;
     Ok(())
 }
 

@@ -228,17 +228,19 @@ pub(crate) fn want_missing_files(
         if sha256.len() != 64 {
             continue;
         }
-        tx.execute(
+        tx.prepare_cached(
             "INSERT OR IGNORE INTO attachment_wanted (sha256, size, media_type, wanted_at)
              SELECT ?1, ?2, ?3, ?4
              WHERE NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?1)",
-            params![
+        )
+        .and_then(|mut insert| {
+            insert.execute(params![
                 sha256,
                 i64::try_from(*size).unwrap_or(i64::MAX),
                 media_type,
                 at
-            ],
-        )
+            ])
+        })
         .map_err(db("noting the files to fetch"))?;
     }
     Ok(())

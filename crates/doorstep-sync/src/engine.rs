@@ -12,6 +12,7 @@
 
 use std::collections::HashSet;
 use std::fs;
+use std::time::Instant;
 
 use doorstep_protocol::sync::{MAX_CASES_PER_RESPONSE, PushedChanges, SyncRequest};
 use doorstep_protocol::{Bytes, PROTOCOL_VERSION};
@@ -75,6 +76,11 @@ pub struct SyncOutcome {
     pub refused: Vec<RefusedCase>,
     /// True only when the server has acknowledged every change made here.
     pub everything_acknowledged: bool,
+    /// Time spent waiting for the server's answers to the case rounds
+    /// (its work and the network), and recording them here: where a slow
+    /// sync spends its time.
+    pub waiting_for_server_ms: u64,
+    pub recording_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -236,7 +242,10 @@ fn run_rounds(
             full: full.clone(),
             device_time: Some(now_rfc3339()),
         };
+        let asked_at = Instant::now();
         let (response, traffic) = exchange(connection, credentials, &mut access, &request)?;
+        outcome.waiting_for_server_ms += elapsed_ms(asked_at);
+        let recording_from = Instant::now();
         let answer = ServerAnswer {
             server_url: server.to_owned(),
             user: user.to_owned(),
@@ -272,6 +281,7 @@ fn run_rounds(
             at: device_now(),
         };
         let report: AnswerReport = store.apply_server_answer(&answer)?;
+        outcome.recording_ms += elapsed_ms(recording_from);
 
         outcome.rounds = round;
         outcome.cases_received += report.received;
@@ -458,6 +468,10 @@ impl FileTransfer<'_> {
         }
         Ok(())
     }
+}
+
+fn elapsed_ms(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Runs `call` with the access token, renewing it once if it expired.

@@ -801,7 +801,15 @@ impl CaseDocument {
             risks: items(SectionKind::Risk),
             notes,
             attachments,
-            conflicts: self.conflicts(),
+            // The hydrated values already say whether any field holds two
+            // values; walking the document again for them is only worth it
+            // when one does (most cases have none, and a first sync reads
+            // thousands).
+            conflicts: if any_field_conflict(&root) {
+                self.conflicts()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -905,6 +913,25 @@ fn read_entry(doc: &AutoCommit, entry: &ObjId) -> FieldEntry {
         by: text(doc, entry, "by").unwrap_or_default(),
         at: Timestamp(int(doc, entry, "at").unwrap_or_default()),
     }
+}
+
+/// The test [`CaseDocument::conflicts`] makes (a field with more than one
+/// value), on a hydrated document.
+fn any_field_conflict(root: &hydrate::Map) -> bool {
+    let fields_conflict = |map: &hydrate::Map| {
+        h_map(map, "fields").is_some_and(|fields| fields.iter().any(|(_, value)| value.conflict))
+    };
+    fields_conflict(root)
+        || ITEM_COLLECTIONS.iter().any(|kind| {
+            kind.collection()
+                .and_then(|name| h_map(root, name))
+                .is_some_and(|collection| {
+                    collection.iter().any(|(_, item)| match &item.value {
+                        hydrate::Value::Map(item) => fields_conflict(item),
+                        _ => false,
+                    })
+                })
+        })
 }
 
 fn h_map<'a>(map: &'a hydrate::Map, key: &str) -> Option<&'a hydrate::Map> {

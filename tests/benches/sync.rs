@@ -287,6 +287,8 @@ struct Crowd {
     errors: usize,
     rss_mib: f64,
     peak_rss_mib: f64,
+    /// CPU time of the doorstep-server process (not PostgreSQL's) per sync.
+    server_cpu_ms_per_sync: f64,
 }
 
 fn server_memory(pid: u32) -> (f64, f64) {
@@ -306,6 +308,29 @@ fn server_memory(pid: u32) -> (f64, f64) {
 /// the same moment: each sends the visit record it just opened (a new case
 /// assigned to them) and pulls what changed for them. Each has their own
 /// account, as in a council, so each answer carries that person's cases only.
+/// CPU seconds the process has used so far, user and system.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |index: usize| fields.get(index).and_then(|f| f.parse::<f64>().ok());
+    let per_second = std::process::Command::new("getconf")
+        .arg("CLK_TCK")
+        .output()
+        .ok()
+        .and_then(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse::<f64>()
+                .ok()
+        })
+        .unwrap_or(100.0);
+    // utime and stime are fields 14 and 15; 11 and 12 counting from after ')'.
+    (ticks(11).unwrap_or(0.0) + ticks(12).unwrap_or(0.0)) / per_second
+}
+
 fn crowd(seeded: &Seeded, devices: usize, now: i64) -> Crowd {
     let server = &seeded.server;
     let url = server.url();
@@ -345,6 +370,7 @@ fn crowd(seeded: &Seeded, devices: usize, now: i64) -> Crowd {
         })
         .collect();
     let barrier = Arc::new(Barrier::new(devices));
+    let cpu_before = cpu_seconds(server.pid());
     let latencies = Arc::new(Mutex::new(Vec::new()));
     let errors = Arc::new(Mutex::new(0usize));
     std::thread::scope(|scope| {
@@ -378,6 +404,7 @@ fn crowd(seeded: &Seeded, devices: usize, now: i64) -> Crowd {
             .copied()
             .unwrap_or(f64::NAN)
     };
+    let server_cpu_ms_per_sync = (cpu_seconds(server.pid()) - cpu_before) * 1000.0 / devices as f64;
     let (rss, peak) = server_memory(server.pid());
     let errors = *errors.lock().unwrap();
     Crowd {
@@ -388,6 +415,7 @@ fn crowd(seeded: &Seeded, devices: usize, now: i64) -> Crowd {
         errors,
         rss_mib: rss,
         peak_rss_mib: peak,
+        server_cpu_ms_per_sync,
     }
 }
 
@@ -489,6 +517,175 @@ fn baseline(documents: Vec<(String, Vec<u8>)>) -> Baseline {
     }
 }
 
+/// A TCP stream that counts the bytes crossing it, both ways.
+struct Counted {
+    stream: tokio::net::TcpStream,
+    bytes: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Counted {
+    fn add(&self, n: usize) {
+        self.bytes
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl tokio::io::AsyncRead for Counted {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut self.stream).poll_read(cx, buf);
+        let read = buf.filled().len() - before;
+        self.add(read);
+        polled
+    }
+}
+
+impl tokio::io::AsyncWrite for Counted {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let polled = std::pin::Pin::new(&mut self.stream).poll_write(cx, buf);
+        if let std::task::Poll::Ready(Ok(n)) = &polled {
+            self.add(*n);
+        }
+        polled
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+struct Samod {
+    cases: usize,
+    /// Cases the new repository held when it finished or the time ran out.
+    fetched: usize,
+    seconds: f64,
+    bytes: u64,
+}
+
+/// How long the samod comparison may run. samod 0.16 keeps, per connection,
+/// a map of every document's state and clones it as each document changes,
+/// so a first sync grows with the square of the cases (measured: see the
+/// README); at 10,000 it does not finish in useful time.
+const SAMOD_TIME_LIMIT: Duration = Duration::from_secs(120);
+
+/// The same documents fetched with samod 0.16 (the Rust automerge-repo):
+/// a repository holding every case listens on loopback TCP; a new, empty
+/// repository dials it and asks for every case at once, as a device with
+/// nothing would. Both keep documents in memory (samod's own storage),
+/// where Doorstep's device writes each case, its list row and its search
+/// entry to an encrypted database: samod does less work per case here.
+fn samod_first_sync(documents: &[(String, Vec<u8>)]) -> Samod {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let server = samod::Repo::build_tokio().load().await;
+        let mut ids = Vec::with_capacity(documents.len());
+        for (_, bytes) in documents {
+            let handle = server
+                .create(automerge::Automerge::load(bytes).unwrap())
+                .await
+                .unwrap();
+            ids.push(handle.document_id().clone());
+        }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let acceptor = server
+            .make_acceptor(samod::Url::parse(&format!("tcp://{address}")).unwrap())
+            .unwrap();
+        let bytes = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = bytes.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                acceptor
+                    .accept_tokio_io(Counted {
+                        stream,
+                        bytes: counter.clone(),
+                    })
+                    .unwrap();
+            }
+        });
+
+        let started = Instant::now();
+        let device = samod::Repo::build_tokio().load().await;
+        let dialer = device
+            .dial(
+                samod::BackoffConfig::default(),
+                Arc::new(samod::tokio_io::TcpDialer::new_host_port(
+                    address.ip().to_string(),
+                    address.port(),
+                )),
+            )
+            .unwrap();
+        dialer.established().await.unwrap();
+        let mut finds = tokio::task::JoinSet::new();
+        for id in ids {
+            let find = device.find(id);
+            finds.spawn(find);
+        }
+        let mut found = Vec::with_capacity(documents.len());
+        let deadline = tokio::time::Instant::now() + SAMOD_TIME_LIMIT;
+        while let Ok(Some(result)) = tokio::time::timeout_at(deadline, finds.join_next()).await {
+            found.push(result.unwrap().unwrap().expect("samod found the case"));
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let wire = bytes.load(std::sync::atomic::Ordering::Relaxed);
+        if found.len() < documents.len() {
+            finds.abort_all();
+            return Samod {
+                cases: documents.len(),
+                fetched: found.len(),
+                seconds,
+                bytes: wire,
+            };
+        }
+        // Every case arrived whole.
+        let mut expected: Vec<Vec<automerge::ChangeHash>> = documents
+            .iter()
+            .map(|(_, bytes)| {
+                let mut heads = automerge::Automerge::load(bytes).unwrap().get_heads();
+                heads.sort();
+                heads
+            })
+            .collect();
+        let mut got: Vec<Vec<automerge::ChangeHash>> = found
+            .iter()
+            .map(|handle| {
+                let mut heads = handle.with_document(|doc| doc.get_heads());
+                heads.sort();
+                heads
+            })
+            .collect();
+        expected.sort();
+        got.sort();
+        assert_eq!(got, expected, "samod fetched every case whole");
+        device.stop().await;
+        server.stop().await;
+        Samod {
+            cases: documents.len(),
+            fetched: found.len(),
+            seconds,
+            bytes: wire,
+        }
+    })
+}
+
 fn mib(bytes: u64) -> String {
     format!("{:.2} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
@@ -544,14 +741,15 @@ fn main() {
                 );
                 let crowd = crowd(&seeded, options.devices, step.cursor);
                 crowd_rows.push(format!(
-                    "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {} | {:.0} MiB (peak {:.0} MiB) |",
+                    "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {} | {:.0} MiB (peak {:.0} MiB) | {:.2} ms |",
                     crowd.devices,
                     crowd.p50_ms,
                     crowd.p99_ms,
                     crowd.max_ms,
                     crowd.errors,
                     crowd.rss_mib,
-                    crowd.peak_rss_mib
+                    crowd.peak_rss_mib,
+                    crowd.server_cpu_ms_per_sync
                 ));
             }
             if index == 0 && options.baseline && backend == options.backends[0] {
@@ -560,7 +758,15 @@ fn main() {
                     .iter()
                     .map(|id| (id.clone(), device.export_automerge(id).unwrap()))
                     .collect();
-                let base = baseline(documents);
+                let base = baseline(documents.clone());
+                let samod_runs: Vec<Samod> = [1_000, 2_000, documents.len()]
+                    .into_iter()
+                    .filter(|&n| n <= documents.len())
+                    .map(|n| {
+                        eprintln!("== samod 0.16: every case at once, {n} cases");
+                        samod_first_sync(&documents[..n])
+                    })
+                    .collect();
                 baseline_rows.push(format!(
                     "| {size} | Doorstep batched sync | {:.2} s | {} | {} requests |",
                     first.seconds,
@@ -578,6 +784,33 @@ fn main() {
                     base.seconds / first.seconds,
                     base.bytes as f64 / (first.bytes_received + first.bytes_sent) as f64
                 ));
+                let doorstep_per_case = first.seconds / first.cases.max(1) as f64;
+                for samod in samod_runs {
+                    let finished = samod.fetched == samod.cases;
+                    baseline_rows.push(format!(
+                        "| {} | samod 0.16, one TCP connection, in memory | {} | {} | one connection |",
+                        samod.cases,
+                        if finished {
+                            format!("{:.2} s", samod.seconds)
+                        } else {
+                            format!(
+                                "{} of {} cases in {:.0} s, then stopped",
+                                samod.fetched, samod.cases, samod.seconds
+                            )
+                        },
+                        mib(samod.bytes),
+                    ));
+                    if finished {
+                        baseline_rows.push(format!(
+                            "| {} | ratio per case (samod ÷ Doorstep at {size}) | {:.1}× time | {:.2}× bytes | |",
+                            samod.cases,
+                            samod.seconds / samod.cases as f64 / doorstep_per_case,
+                            samod.bytes as f64 / samod.cases as f64
+                                / ((first.bytes_received + first.bytes_sent) as f64
+                                    / first.cases.max(1) as f64)
+                        ));
+                    }
+                }
             }
         }
     }
@@ -590,9 +823,9 @@ fn main() {
     }
     if !crowd_rows.is_empty() {
         println!(
-            "\n| backend | devices at once | p50 | p99 | slowest | errors | server RSS after |"
+            "\n| backend | devices at once | p50 | p99 | slowest | errors | server RSS after | server CPU per sync |"
         );
-        println!("|---|---|---|---|---|---|---|");
+        println!("|---|---|---|---|---|---|---|---|");
         for row in crowd_rows {
             println!("{row}");
         }

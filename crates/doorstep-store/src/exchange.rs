@@ -417,7 +417,7 @@ impl DeviceStore {
             .map_err(db("saving what the server sent"))?;
         let mut touched: Vec<String> = Vec::new();
 
-        for (index, prepared) in prepare_cases(&tx, &actor, &answer.received)? {
+        prepare_cases(&tx, &actor, &answer.received, |index, prepared| {
             let received = &answer.received[index];
             match store_received(&tx, received, prepared, at)? {
                 Received::Unchanged => {}
@@ -442,7 +442,8 @@ impl DeviceStore {
                     report.unreadable.push(received.case_id.clone());
                 }
             }
-        }
+            Ok(())
+        })?;
 
         for (case_id, heads) in &answer.acknowledged {
             if !exists(&tx, case_id)? {
@@ -796,12 +797,13 @@ fn prepare_new_case(actor: &automerge::ActorId, received: &ReceivedCase) -> Prep
 }
 
 /// Prepares every received case that carries changes, on every core, and
-/// returns them in the order received.
+/// hands each to `record` (on this thread) with its place in `received`.
 fn prepare_cases(
     tx: &Connection,
     actor: &automerge::ActorId,
     received: &[ReceivedCase],
-) -> Result<Vec<(usize, Prepared)>, StoreError> {
+    mut record: impl FnMut(usize, Prepared) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
     let mut work: Vec<(usize, ToPrepare<'_>)> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     for (index, case) in received.iter().enumerate() {
@@ -830,31 +832,36 @@ fn prepare_cases(
         .map_or(1, usize::from)
         .min(work.len().div_ceil(MIN_CASES_PER_READER))
         .max(1);
-    let share = work.len().div_ceil(readers).max(1);
+    // Cases are handed out in turn (reader k takes k, k + readers, ...), and
+    // each is recorded as soon as it is ready, so the database writes on
+    // this thread overlap the reading on the others.
     std::thread::scope(|scope| {
-        let readers: Vec<_> = work
-            .chunks(share)
-            .map(|cases| {
-                scope.spawn(move || {
-                    cases
-                        .iter()
-                        .map(|(index, case)| {
-                            prepare_case(actor, case.received, case.stored.as_ref())
-                                .map(|prepared| (*index, prepared))
-                        })
-                        .collect::<Result<Vec<_>, StoreError>>()
-                })
-            })
-            .collect();
-        let mut prepared = Vec::with_capacity(work.len());
-        for reader in readers {
-            // prepare_case catches the decoder's panics, so this is a bug.
-            let cases = reader
-                .join()
-                .map_err(|_| damaged("a case from the server", "reading it failed"))??;
-            prepared.extend(cases);
+        let (ready, arrivals) = std::sync::mpsc::sync_channel(MIN_CASES_PER_READER * readers);
+        for reader in 0..readers {
+            let ready = ready.clone();
+            let work = &work;
+            scope.spawn(move || {
+                for (index, case) in work.iter().skip(reader).step_by(readers) {
+                    let prepared = prepare_case(actor, case.received, case.stored.as_ref());
+                    let failed = prepared.is_err();
+                    // The receiver stops listening when recording fails.
+                    if ready.send((*index, prepared)).is_err() || failed {
+                        return;
+                    }
+                }
+            });
         }
-        Ok(prepared)
+        drop(ready);
+        let mut recorded = 0;
+        for (index, prepared) in arrivals.iter() {
+            record(index, prepared?)?;
+            recorded += 1;
+        }
+        if recorded < work.len() {
+            // prepare_case catches the decoder's panics, so this is a bug.
+            return Err(damaged("a case from the server", "reading it failed"));
+        }
+        Ok(())
     })
 }
 

@@ -199,52 +199,37 @@ fn run_rounds(
     // build on changes not received yet); the next sync tries again.
     let mut sent_whole: HashSet<String> = HashSet::new();
     let mut asked_whole: HashSet<String> = HashSet::new();
+    // The next part of a long pull, asked for while this one is recorded.
+    let mut asked_ahead: Option<Answered> = None;
     for round in 1..=MAX_ROUNDS {
-        let since = store.sync_progress(server)?.cursor;
-        let waiting = store.cases_to_send()?;
-        status.cases_to_send = waiting
-            .iter()
-            .filter(|case_id| !sent_whole.contains(*case_id))
-            .count();
-        let mut push = Vec::new();
-        let mut budget = PUSH_BUDGET_BYTES;
-        for case_id in waiting {
-            if sent_whole.contains(&case_id) || push.len() >= MAX_CASES_PER_RESPONSE {
-                continue;
+        let (pushed_ids, full, (response, traffic)) = match asked_ahead.take() {
+            Some(answered) => (Vec::new(), Vec::new(), answered?),
+            None => {
+                let (request, pushed_ids, full) = next_request(
+                    store,
+                    server,
+                    &mut sent_whole,
+                    &mut asked_whole,
+                    &mut status,
+                )?;
+                let asked_at = Instant::now();
+                let answered = exchange(connection, credentials, &mut access, &request)?;
+                outcome.waiting_for_server_ms += elapsed_ms(asked_at);
+                (pushed_ids, full, answered)
             }
-            let outgoing = store.outgoing_changes(&case_id, budget)?;
-            if outgoing.bytes.is_empty() || (outgoing.bytes.len() > budget && !push.is_empty()) {
-                continue;
-            }
-            budget = budget.saturating_sub(outgoing.bytes.len());
-            if !outgoing.partial {
-                sent_whole.insert(case_id.clone());
-            }
-            push.push(PushedChanges {
-                case_id,
-                changes: Bytes(outgoing.bytes),
-            });
-            if budget == 0 {
-                break;
-            }
-        }
-        let full: Vec<String> = store
-            .cases_to_fetch_whole(MAX_CASES_PER_RESPONSE)?
-            .into_iter()
-            .filter(|case_id| asked_whole.insert(case_id.clone()))
-            .collect();
-        let pushed_ids: Vec<String> = push.iter().map(|p| p.case_id.clone()).collect();
-        store.mark_uploading(&pushed_ids, device_now())?;
-        let request = SyncRequest {
-            protocol: PROTOCOL_VERSION,
-            since,
-            push,
-            full: full.clone(),
-            device_time: Some(now_rfc3339()),
         };
-        let asked_at = Instant::now();
-        let (response, traffic) = exchange(connection, credentials, &mut access, &request)?;
-        outcome.waiting_for_server_ms += elapsed_ms(asked_at);
+        // A pull with more to come: the server's half of the next part
+        // overlaps the device's half of this one. The server already
+        // records what it sent, not what the device stored, so this adds no
+        // new state if the device stops before recording this part.
+        let ask_next =
+            (pushed_ids.is_empty() && full.is_empty() && response.more).then(|| SyncRequest {
+                protocol: PROTOCOL_VERSION,
+                since: response.cursor,
+                push: Vec::new(),
+                full: Vec::new(),
+                device_time: Some(now_rfc3339()),
+            });
         let recording_from = Instant::now();
         let answer = ServerAnswer {
             server_url: server.to_owned(),
@@ -280,8 +265,40 @@ fn run_rounds(
             removed: response.removed.clone(),
             at: device_now(),
         };
-        let report: AnswerReport = store.apply_server_answer(&answer)?;
-        outcome.recording_ms += elapsed_ms(recording_from);
+        let report: AnswerReport = match ask_next {
+            None => {
+                let report = store.apply_server_answer(&answer)?;
+                outcome.recording_ms += elapsed_ms(recording_from);
+                report
+            }
+            Some(request) => {
+                let mut token = access.clone();
+                let (report, answered, token) = std::thread::scope(|scope| {
+                    let asking = scope.spawn(move || {
+                        let answered = exchange(connection, credentials, &mut token, &request);
+                        (answered, token)
+                    });
+                    let report = store.apply_server_answer(&answer);
+                    outcome.recording_ms += elapsed_ms(recording_from);
+                    let waited_from = Instant::now();
+                    let (answered, token) = asking.join().unwrap_or_else(|_| {
+                        (
+                            Err(SyncError::BadAnswer(
+                                "asking the server ahead failed".into(),
+                            )),
+                            String::new(),
+                        )
+                    });
+                    outcome.waiting_for_server_ms += elapsed_ms(waited_from);
+                    (report, answered, token)
+                });
+                if !token.is_empty() {
+                    access = token;
+                }
+                asked_ahead = Some(answered);
+                report?
+            }
+        };
 
         outcome.rounds = round;
         outcome.cases_received += report.received;
@@ -315,6 +332,63 @@ fn run_rounds(
         .map(|(case_id, reason)| RefusedCase { case_id, reason })
         .collect();
     Ok((outcome, status, access))
+}
+
+type Answered = Result<(doorstep_protocol::sync::SyncResponse, Traffic), SyncError>;
+
+/// The next round's request: the changes the server has not acknowledged
+/// (as many cases as fit in one message), and the cases to fetch whole.
+/// Returns it with the cases pushed and the cases asked for whole.
+fn next_request(
+    store: &mut DeviceStore,
+    server: &str,
+    sent_whole: &mut HashSet<String>,
+    asked_whole: &mut HashSet<String>,
+    status: &mut SyncProgress,
+) -> Result<(SyncRequest, Vec<String>, Vec<String>), SyncError> {
+    let since = store.sync_progress(server)?.cursor;
+    let waiting = store.cases_to_send()?;
+    status.cases_to_send = waiting
+        .iter()
+        .filter(|case_id| !sent_whole.contains(*case_id))
+        .count();
+    let mut push = Vec::new();
+    let mut budget = PUSH_BUDGET_BYTES;
+    for case_id in waiting {
+        if sent_whole.contains(&case_id) || push.len() >= MAX_CASES_PER_RESPONSE {
+            continue;
+        }
+        let outgoing = store.outgoing_changes(&case_id, budget)?;
+        if outgoing.bytes.is_empty() || (outgoing.bytes.len() > budget && !push.is_empty()) {
+            continue;
+        }
+        budget = budget.saturating_sub(outgoing.bytes.len());
+        if !outgoing.partial {
+            sent_whole.insert(case_id.clone());
+        }
+        push.push(PushedChanges {
+            case_id,
+            changes: Bytes(outgoing.bytes),
+        });
+        if budget == 0 {
+            break;
+        }
+    }
+    let full: Vec<String> = store
+        .cases_to_fetch_whole(MAX_CASES_PER_RESPONSE)?
+        .into_iter()
+        .filter(|case_id| asked_whole.insert(case_id.clone()))
+        .collect();
+    let pushed_ids: Vec<String> = push.iter().map(|p| p.case_id.clone()).collect();
+    store.mark_uploading(&pushed_ids, device_now())?;
+    let request = SyncRequest {
+        protocol: PROTOCOL_VERSION,
+        since,
+        push,
+        full: full.clone(),
+        device_time: Some(now_rfc3339()),
+    };
+    Ok((request, pushed_ids, full))
 }
 
 /// The file phase of a sync, after the case text.

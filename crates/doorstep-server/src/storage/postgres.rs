@@ -715,8 +715,12 @@ impl Storage for PostgresStorage {
 
     async fn case_record(&self, case_id: &str) -> Result<Option<CaseRecord>, StorageError> {
         let client = self.client().await?;
+        let statement = client
+            .prepare_cached(&format!("{CASE_COLUMNS} WHERE id = $1"))
+            .await
+            .map_err(unavailable)?;
         let row = client
-            .query_opt(&format!("{CASE_COLUMNS} WHERE id = $1"), &[&case_id])
+            .query_opt(&statement, &[&case_id])
             .await
             .map_err(unavailable)?;
         Ok(row.as_ref().map(case_from_row))
@@ -729,14 +733,19 @@ impl Storage for PostgresStorage {
         skip_device: Option<&str>,
     ) -> Result<Vec<CaseChunk>, StorageError> {
         let client = self.client().await?;
-        let rows = client
-            .query(
+        // Prepared once per pooled connection: a sync answer reads hundreds
+        // of cases, and preparing each time doubles the round trips.
+        let statement = client
+            .prepare_cached(
                 "SELECT cursor, bytes FROM case_chunks
                  WHERE case_id = $1 AND cursor > $2
                    AND ($3::TEXT IS NULL OR device_id IS DISTINCT FROM $3::TEXT)
                  ORDER BY cursor",
-                &[&case_id, &after_cursor, &skip_device],
             )
+            .await
+            .map_err(unavailable)?;
+        let rows = client
+            .query(&statement, &[&case_id, &after_cursor, &skip_device])
             .await
             .map_err(unavailable)?;
         Ok(rows

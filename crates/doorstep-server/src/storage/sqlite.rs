@@ -680,12 +680,8 @@ impl Storage for SqliteStorage {
         let case_id = case_id.to_owned();
         self.run(move |connection| {
             connection
-                .query_row(
-                    &format!("{CASE_COLUMNS} WHERE id = ?1"),
-                    [case_id],
-                    case_from_row,
-                )
-                .optional()
+                .prepare_cached(&format!("{CASE_COLUMNS} WHERE id = ?1"))
+                .and_then(|mut select| select.query_row([case_id], case_from_row).optional())
                 .map_err(unavailable)
         })
         .await
@@ -701,7 +697,7 @@ impl Storage for SqliteStorage {
         let skip_device = skip_device.map(str::to_owned);
         self.run(move |connection| {
             let mut statement = connection
-                .prepare(
+                .prepare_cached(
                     "SELECT cursor, bytes FROM case_chunks
                      WHERE case_id = ?1 AND cursor > ?2 AND (?3 IS NULL OR device_id IS NOT ?3)
                      ORDER BY cursor",

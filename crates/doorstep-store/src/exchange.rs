@@ -22,7 +22,7 @@ use crate::audit::{self, AuditAction, AuditEvent};
 use crate::error::{StoreError, damaged, db};
 use crate::store::{
     DeviceStore, NewChanges, StoredDocument, load_document, new_changes, open_stored_document,
-    read_stored_document, store_new_changes, stored_chunk_count, tick_clock, write_projection,
+    read_stored_document, store_new_changes, tick_clock, write_projection,
 };
 use crate::sync::{SyncState, heads_from_json, heads_to_json};
 
@@ -705,7 +705,6 @@ fn sorted(mut heads: Vec<ChangeHash>) -> Vec<ChangeHash> {
     heads
 }
 
-/// Merges a case from the server into this device's copy, or stores it as new.
 /// A case from the server, read and merged away from the database, so that
 /// many are worked on at once on every core: a first sync brings thousands,
 /// and reading automerge documents and building their list rows is most of
@@ -734,16 +733,16 @@ enum Prepared {
 /// A received case with what this device already stores of it.
 struct ToPrepare<'a> {
     received: &'a ReceivedCase,
-    stored: Option<(StoredDocument, i64)>,
+    stored: Option<StoredDocument>,
 }
 
 /// Reads a received case into its new stored form. No database work.
 fn prepare_case(
     actor: &automerge::ActorId,
     received: &ReceivedCase,
-    stored: Option<&(StoredDocument, i64)>,
+    stored: Option<&StoredDocument>,
 ) -> Result<Prepared, StoreError> {
-    let Some((stored, stored_chunks)) = stored else {
+    let Some(stored) = stored else {
         return Ok(prepare_new_case(actor, received));
     };
     let mut case = open_stored_document(actor, &received.case_id, stored)?;
@@ -759,7 +758,7 @@ fn prepare_case(
             return Ok(Prepared::Unchanged);
         }
         Ok(Prepared::Merged {
-            changes: new_changes(&mut case, &stored.heads, *stored_chunks),
+            changes: new_changes(&mut case, &stored.heads, stored.chunks),
             heads: heads_to_json(&heads),
             projection: case.projection(),
             files: case.attachment_files(),
@@ -812,13 +811,10 @@ fn prepare_cases(
         if case.chunks.is_empty() || !seen.insert(case.case_id.as_str()) {
             continue;
         }
-        let stored = if exists(tx, &case.case_id)? {
-            Some((
-                read_stored_document(tx, &case.case_id)?,
-                stored_chunk_count(tx, &case.case_id)?,
-            ))
-        } else {
-            None
+        let stored = match read_stored_document(tx, &case.case_id) {
+            Ok(stored) => Some(stored),
+            Err(StoreError::CaseNotFound(_)) => None,
+            Err(error) => return Err(error),
         };
         work.push((
             index,
@@ -837,27 +833,35 @@ fn prepare_cases(
     // this thread overlap the reading on the others.
     std::thread::scope(|scope| {
         let (ready, arrivals) = std::sync::mpsc::sync_channel(MIN_CASES_PER_READER * readers);
-        for reader in 0..readers {
-            let ready = ready.clone();
-            let work = &work;
-            scope.spawn(move || {
-                for (index, case) in work.iter().skip(reader).step_by(readers) {
-                    let prepared = prepare_case(actor, case.received, case.stored.as_ref());
-                    let failed = prepared.is_err();
-                    // The receiver stops listening when recording fails.
-                    if ready.send((*index, prepared)).is_err() || failed {
-                        return;
+        let work = &work;
+        let handles: Vec<_> = (0..readers)
+            .map(|reader| {
+                let ready = ready.clone();
+                scope.spawn(move || {
+                    for (index, case) in work.iter().skip(reader).step_by(readers) {
+                        let prepared = prepare_case(actor, case.received, case.stored.as_ref());
+                        let failed = prepared.is_err();
+                        // The receiver stops listening when recording fails.
+                        if ready.send((*index, prepared)).is_err() || failed {
+                            return;
+                        }
                     }
-                }
-            });
-        }
+                })
+            })
+            .collect();
         drop(ready);
-        let mut recorded = 0;
-        for (index, prepared) in arrivals.iter() {
-            record(index, prepared?)?;
-            recorded += 1;
-        }
-        if recorded < work.len() {
+        let recorded = arrivals.iter().try_fold(0, |recorded, (index, prepared)| {
+            record(index, prepared?).map(|()| recorded + 1)
+        });
+        // Readers still sending see the channel closed and stop.
+        drop(arrivals);
+        // Every reader is joined, so a panic in one is an error here.
+        let joined: Vec<bool> = handles
+            .into_iter()
+            .map(|handle| handle.join().is_ok())
+            .collect();
+        let readers_finished = joined.iter().all(|&ok| ok);
+        if recorded? < work.len() || !readers_finished {
             // prepare_case catches the decoder's panics, so this is a bug.
             return Err(damaged("a case from the server", "reading it failed"));
         }

@@ -776,7 +776,7 @@ pub(crate) fn new_changes(
     }
 }
 
-pub(crate) fn stored_chunk_count(tx: &Connection, case_id: &str) -> Result<i64, StoreError> {
+fn stored_chunk_count(tx: &Connection, case_id: &str) -> Result<i64, StoreError> {
     tx.prepare_cached("SELECT count(*) FROM case_changes WHERE case_id = ?1")
         .and_then(|mut count| count.query_row([case_id], |row| row.get(0)))
         .map_err(db("saving the change"))
@@ -831,11 +831,12 @@ pub(crate) fn store_new_changes(
     Ok(())
 }
 
-/// A case as this device stores it: every saved byte, and the heads they
-/// must come to.
+/// A case as this device stores it: every saved byte, the heads they must
+/// come to, and how many change chunks follow the base.
 pub(crate) struct StoredDocument {
     pub(crate) bytes: Vec<u8>,
     pub(crate) heads: Vec<ChangeHash>,
+    pub(crate) chunks: i64,
 }
 
 pub(crate) fn read_stored_document(
@@ -857,14 +858,20 @@ pub(crate) fn read_stored_document(
         .prepare_cached("SELECT bytes FROM case_changes WHERE case_id = ?1 ORDER BY seq")
         .map_err(db("opening the case"))?;
     let mut rows = statement.query([case_id]).map_err(db("opening the case"))?;
+    let mut chunks = 0;
     while let Some(row) = rows.next().map_err(db("opening the case"))? {
         let chunk = row
             .get_ref(0)
             .and_then(|value| value.as_blob().map_err(Into::into))
             .map_err(db("opening the case"))?;
         bytes.extend_from_slice(chunk);
+        chunks += 1;
     }
-    Ok(StoredDocument { bytes, heads })
+    Ok(StoredDocument {
+        bytes,
+        heads,
+        chunks,
+    })
 }
 
 /// Loads a stored case and checks it is the case it should be, whole.

@@ -281,18 +281,21 @@ fn run_rounds(
                     let report = store.apply_server_answer(&answer);
                     outcome.recording_ms += elapsed_ms(recording_from);
                     let waited_from = Instant::now();
-                    let (answered, token) = asking.join().unwrap_or_else(|_| {
-                        (
+                    let (answered, token) = match asking.join() {
+                        Ok((answered, token)) => (answered, Some(token)),
+                        // exchange does not panic; if it did, the next round says so.
+                        Err(_) => (
                             Err(SyncError::BadAnswer(
-                                "asking the server ahead failed".into(),
+                                "asking the server for the next part failed".into(),
                             )),
-                            String::new(),
-                        )
-                    });
+                            None,
+                        ),
+                    };
                     outcome.waiting_for_server_ms += elapsed_ms(waited_from);
                     (report, answered, token)
                 });
-                if !token.is_empty() {
+                // The token may have been renewed on the way.
+                if let Some(token) = token {
                     access = token;
                 }
                 asked_ahead = Some(answered);

@@ -54,6 +54,321 @@ export async function signIn(request: SignInRequest): Promise<void> {
   await invoke('sign_in', { ...request })
 }
 
+// ---------------------------------------------------------------------------
+// The caseworker's commands. Rust: `src-tauri/src/commands.rs`, each a
+// one-line call into `doorstep_client::desktop::DesktopApp`. Every command
+// rejects with an `IpcError`; field-level problems name the field so the
+// error summary can link to it.
+// ---------------------------------------------------------------------------
+
+/** What every command rejects with. */
+export interface IpcError {
+  /** Stable machine code, e.g. `invalid_field`, `no_such_case`, `locked`, `not_signed_in`. */
+  code: string
+  /** Plain English for the person: what happened and what to do. */
+  message: string
+  /**
+   * For `invalid_field`: which input the problem belongs to, as the name the
+   * view passed in (`summary`, `nhs_number`, `expected_end`...), so an error
+   * summary link can point at `#<field>`.
+   */
+  field?: string
+}
+
+export type CaseStatus = 'open' | 'in_progress' | 'awaiting_review' | 'closed'
+export type CaseSort = 'updated' | 'due_date' | 'reference' | 'relevance'
+/** Milliseconds since 1970-01-01 UTC, as the device's clock read it. */
+export type Millis = number
+/** `null` is a cleared field; booleans are flags (task done, risk active). */
+export type FieldValue = null | boolean | string
+
+export interface FieldEntry {
+  value: FieldValue
+  by: string
+  at: Millis
+}
+
+export interface FieldConflict {
+  /** `summary`, or `collection.itemId.field` such as `people.01J….phone`. */
+  path: string
+  /** Every value, oldest first: each stays until a person chooses. */
+  values: FieldEntry[]
+}
+
+export interface ItemView {
+  id: string
+  addedBy: string
+  addedAt: Millis
+  fields: Record<string, FieldEntry>
+}
+
+export interface NoteRevision {
+  text: string
+  by: string
+  at: Millis
+}
+
+export interface NoteView {
+  id: string
+  author: string
+  createdAt: Millis
+  text: string
+  /** Oldest first; notes are append-only, corrections add a revision. */
+  revisions: NoteRevision[]
+}
+
+export interface AttachmentMeta {
+  sha256: string
+  name: string
+  mediaType: string
+  size: number
+  addedBy: string
+  addedAt: Millis
+}
+
+/**
+ * A whole case. Case fields (`fields`): reference, case_type, status,
+ * summary, assigned_to, team, due_date (YYYY-MM-DD).
+ * People fields: name, date_of_birth, nhs_number, ni_number, address,
+ * postcode, uprn, phone, email, relationship.
+ * Visit fields: planned_at, checked_in_at, expected_end, checked_out_at
+ * (RFC 3339 instants), outcome.
+ * Task fields: title, due_date, done (boolean), assigned_to.
+ * Consent fields: person, purpose, decision (`given`, `refused` or
+ * `withdrawn`), recorded_at, typed_signature, signature_attachment (sha256).
+ * Risk fields: text, active (boolean).
+ */
+export interface CaseView {
+  id: string
+  schemaVersion: number
+  createdBy: string
+  createdAt: Millis
+  fields: Record<string, FieldEntry>
+  narrative: string
+  narrativeEdited?: FieldEntry
+  people: ItemView[]
+  visits: ItemView[]
+  tasks: ItemView[]
+  consents: ItemView[]
+  risks: ItemView[]
+  notes: NoteView[]
+  attachments: AttachmentMeta[]
+  conflicts: FieldConflict[]
+}
+
+/**
+ * Where a case stands with the server, for its badge:
+ * - `synced`: the server holds every change made here;
+ * - `unsynced`: changes wait to be sent (`unsyncedChanges` of them);
+ * - `refused`: the server refused its changes; they stay here with `refusedReason`.
+ */
+export type CaseSyncState = 'synced' | 'unsynced' | 'refused'
+
+export interface CaseSync {
+  state: CaseSyncState
+  unsyncedChanges: number
+  refusedReason: string | null
+}
+
+/** One row of My cases: the indexed projection, never the whole document. */
+export interface CaseRow {
+  caseId: string
+  reference: string | null
+  caseType: string
+  status: CaseStatus
+  summary: string
+  assignedTo: string | null
+  team: string | null
+  /** YYYY-MM-DD */
+  dueDate: string | null
+  /** Active risk warnings. */
+  riskWarnings: string[]
+  peopleNames: string[]
+  noteCount: number
+  openTaskCount: number
+  /** RFC 3339: the next visit not yet checked in. */
+  nextVisitAt: string | null
+  openVisitExpectedEnd: string | null
+  conflictCount: number
+  updatedBy: string
+  updatedAt: Millis
+  sync: CaseSync
+}
+
+export interface CaseQuery {
+  status?: CaseStatus
+  /** YYYY-MM-DD: cases due strictly before this date. */
+  dueBefore?: string
+  /** true: only cases with an active risk warning; false: only without. */
+  hasRisk?: boolean
+  conflictsOnly?: boolean
+  /** Words typed in the search box; the last may be unfinished. */
+  text?: string
+  sort?: CaseSort
+  offset?: number
+  /** At most 500 rows per call; the list asks for the rows it shows. */
+  limit?: number
+}
+
+export interface CaseList {
+  /** How many cases match the query, for the virtual list's height and "N cases". */
+  total: number
+  /** Rows `offset .. offset + rows.length` of the matching cases. */
+  rows: CaseRow[]
+}
+
+export interface CasePage {
+  case: CaseView
+  sync: CaseSync
+}
+
+/** A visit planned for today, or checked in and not yet out. */
+export interface VisitRow {
+  caseId: string
+  caseReference: string | null
+  caseSummary: string
+  visitId: string
+  /** RFC 3339 */
+  plannedAt: string
+  checkedInAt: string | null
+  expectedEnd: string | null
+  checkedOutAt: string | null
+  /** The first person's address and postcode, where known. */
+  address: string | null
+  riskWarnings: string[]
+}
+
+export interface DeviceStatus {
+  user: string
+  signedIn: boolean
+  role: string | null
+  team: string | null
+  server: string | null
+  cases: number
+  unsyncedChanges: number
+  filesToSend: number
+  everythingAcknowledged: boolean
+  refusedCases: number
+  conflicts: number
+  lastSync: string | null
+  lastSyncError: string | null
+}
+
+export interface SignedIn {
+  user: string
+  role: string
+  team: string | null
+  server: string
+  deviceId: string
+}
+
+export interface OutboxEntry {
+  id: number
+  caseId: string
+  description: string
+  createdAt: Millis
+  hlc: string
+  heads: string[]
+}
+
+export interface RefusedCase {
+  caseId: string
+  summary: string
+  reason: string
+}
+
+export interface Outbox {
+  /** Every change made here that the server has not acknowledged, oldest first. */
+  entries: OutboxEntry[]
+  /** Cases the server refused, with its reason; their changes stay here. */
+  refused: RefusedCase[]
+  filesToSend: number
+}
+
+export interface CaseConflicts {
+  caseId: string
+  summary: string
+  conflicts: FieldConflict[]
+}
+
+export type Connection = 'starting' | 'syncing' | 'online' | 'offline' | 'signed_out' | 'unavailable' | 'wiped'
+
+export interface SyncProgress {
+  round: number
+  casesReceived: number
+  casesRemaining: number | null
+  casesSent: number
+  casesToSend: number
+  bytesSent: number
+  bytesReceived: number
+}
+
+/** Sent with every change as the `sync-status` event, and by `sync_status`. */
+export interface SyncStatus {
+  connection: Connection
+  lastSyncedAt: string | null
+  lastError: string | null
+  progress: SyncProgress | null
+  unsyncedChanges: number
+  filesToSend: number
+  everythingAcknowledged: boolean
+}
+
+export interface PersonInput {
+  name: string
+  dateOfBirth?: string
+  nhsNumber?: string
+  niNumber?: string
+  address?: string
+  postcode?: string
+  uprn?: string
+  phone?: string
+  email?: string
+  relationship?: string
+}
+
+export type ItemKind = 'visit' | 'task' | 'consent' | 'risk'
+
+export const SYNC_STATUS_EVENT = 'sync-status'
+
+export const deviceStatus = (): Promise<DeviceStatus> => invoke('device_status')
+export const signOut = (removeData: boolean): Promise<void> => invoke('sign_out', { removeData })
+export const listCases = (query: CaseQuery): Promise<CaseList> => invoke('list_cases', { query })
+export const todaysVisits = (): Promise<VisitRow[]> => invoke('todays_visits')
+export const showCase = (caseId: string): Promise<CasePage> => invoke('show_case', { caseId })
+export const createCase = (caseType: string, summary: string): Promise<string> =>
+  invoke('create_case', { caseType, summary })
+/** `field` is a case field (`summary`) or an item field (`tasks.<id>.done`); flags take `yes`/`no`. */
+export const setField = (caseId: string, field: string, value: string): Promise<void> =>
+  invoke('set_field', { caseId, field, value })
+export const addNote = (caseId: string, text: string): Promise<string> => invoke('add_note', { caseId, text })
+export const editNote = (caseId: string, noteId: string, text: string): Promise<void> =>
+  invoke('edit_note', { caseId, noteId, text })
+export const setNarrative = (caseId: string, text: string): Promise<void> => invoke('set_narrative', { caseId, text })
+export const addPerson = (caseId: string, person: PersonInput): Promise<string> =>
+  invoke('add_person', { caseId, person })
+/** `fields` are the item's field names (see CaseView) to what was typed. */
+export const addItem = (caseId: string, kind: ItemKind, fields: Record<string, string>): Promise<string> =>
+  invoke('add_item', { caseId, kind, fields })
+/**
+ * Instants cross the bridge as RFC 3339 in UTC (`2026-11-28T14:30:00.000Z`):
+ * turn a `datetime-local` input into one with `new Date(value).toISOString()`.
+ */
+export const checkIn = (caseId: string, visitId: string, expectedEnd: string): Promise<void> =>
+  invoke('check_in', { caseId, visitId, expectedEnd })
+export const checkOut = (caseId: string, visitId: string, outcome: string): Promise<void> =>
+  invoke('check_out', { caseId, visitId, outcome })
+export const submitForReview = (caseId: string): Promise<void> => invoke('submit_for_review', { caseId })
+export const getOutbox = (): Promise<Outbox> => invoke('outbox')
+export const listConflicts = (): Promise<CaseConflicts[]> => invoke('conflicts')
+/** Keep mine, keep theirs or an edited value: the chosen text for the field. */
+export const resolveConflict = (caseId: string, field: string, value: string): Promise<void> =>
+  invoke('resolve_conflict', { caseId, field, value })
+export const syncStatus = (): Promise<SyncStatus> => invoke('sync_status')
+export const syncNow = (): Promise<void> => invoke('sync_now')
+export const networkOnline = (): Promise<void> => invoke('network_online')
+export const changeSaved = (): Promise<void> => invoke('change_saved')
+
 /**
  * Turns a rejected command into text for the person using the app. Tauri
  * commands reject with whatever the Rust error serialises to: usually a

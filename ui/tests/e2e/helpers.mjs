@@ -13,7 +13,8 @@ import { chromium } from 'playwright-core'
 const here = fileURLToPath(new URL('.', import.meta.url))
 export const UI_DIR = resolve(here, '../..')
 export const REPO_DIR = resolve(UI_DIR, '..')
-export const DIST_DIR = join(UI_DIR, 'dist')
+// DOORSTEP_UI_DIST lets two people (or two agents) test separate builds at once.
+export const DIST_DIR = resolve(process.env.DOORSTEP_UI_DIST ?? join(UI_DIR, 'dist'))
 export const SCREENSHOT_DIR = join(REPO_DIR, 'test-output', 'ui')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 

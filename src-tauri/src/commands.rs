@@ -1,34 +1,212 @@
-//! Tauri commands: wrappers only. Behaviour lives in `doorstep-client`.
+//! Tauri commands: wrappers only. Behaviour lives in `doorstep-client`; each
+//! command is one call into the API the CLI and the tests share.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use doorstep_client::DeviceSettings;
 use doorstep_client::api::{self, AppInfo};
 use doorstep_client::background::{BackgroundSync, SyncStatus};
+use doorstep_client::desktop::{
+    AppError, CaseList, CasePage, CaseQuery, DesktopApp, ItemKind, Outbox, VisitRow,
+};
+use doorstep_client::device::{CaseConflicts, DeviceStatus, PersonInput};
+use doorstep_client::settings::parse_server_url;
+use doorstep_client::sync::SignedIn;
+use tauri::State;
+
+type App<'a> = State<'a, Arc<DesktopApp>>;
 
 #[tauri::command]
-pub fn app_info(settings: tauri::State<'_, DeviceSettings>) -> AppInfo {
+pub fn app_info(settings: State<'_, DeviceSettings>) -> AppInfo {
     api::app_info(&settings)
 }
 
 /// Offline, online or syncing; when it last synced; progress; "safe to hand in".
 #[tauri::command]
-pub fn sync_status(sync: tauri::State<'_, BackgroundSync>) -> SyncStatus {
+pub fn sync_status(sync: State<'_, BackgroundSync>) -> SyncStatus {
     sync.status()
 }
 
 /// "Sync now": returns at once; progress arrives as `sync-status` events.
 #[tauri::command]
-pub fn sync_now(sync: tauri::State<'_, BackgroundSync>) {
+pub fn sync_now(sync: State<'_, BackgroundSync>) {
     sync.sync_now();
 }
 
 /// The window saw the network come back (the browser's `online` event).
 #[tauri::command]
-pub fn network_online(sync: tauri::State<'_, BackgroundSync>) {
+pub fn network_online(sync: State<'_, BackgroundSync>) {
     sync.online();
 }
 
 /// A change was saved in the window: sync once the person pauses.
 #[tauri::command]
-pub fn change_saved(sync: tauri::State<'_, BackgroundSync>) {
+pub fn change_saved(sync: State<'_, BackgroundSync>) {
     sync.edited();
+}
+
+#[tauri::command]
+pub async fn device_status(app: App<'_>) -> Result<DeviceStatus, AppError> {
+    app.run(|device| device.status()).await
+}
+
+/// Signs in, then syncs at once so the caseworker's cases arrive.
+#[tauri::command]
+pub async fn sign_in(
+    app: App<'_>,
+    sync: State<'_, BackgroundSync>,
+    server: String,
+    username: String,
+    password: String,
+) -> Result<SignedIn, AppError> {
+    let url = parse_server_url(&server).map_err(AppError::from)?;
+    let signed_in = app
+        .run(move |device| device.sign_in(&url, &username, &password))
+        .await?;
+    sync.sync_now();
+    Ok(signed_in)
+}
+
+/// Signs out, keeping the encrypted data unless the person chose to remove it.
+#[tauri::command]
+pub async fn sign_out(app: App<'_>, remove_data: bool) -> Result<(), AppError> {
+    app.run(move |device| {
+        if remove_data {
+            device.sign_out_and_remove_data()
+        } else {
+            device.sign_out()
+        }
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn list_cases(app: App<'_>, query: CaseQuery) -> Result<CaseList, AppError> {
+    app.run(move |device| device.case_list(&query)).await
+}
+
+#[tauri::command]
+pub async fn todays_visits(app: App<'_>) -> Result<Vec<VisitRow>, AppError> {
+    app.run(|device| device.todays_visits(doorstep_client::desktop::now()))
+        .await
+}
+
+#[tauri::command]
+pub async fn show_case(app: App<'_>, case_id: String) -> Result<CasePage, AppError> {
+    app.run(move |device| device.case_page(&case_id)).await
+}
+
+#[tauri::command]
+pub async fn create_case(
+    app: App<'_>,
+    case_type: String,
+    summary: String,
+) -> Result<String, AppError> {
+    app.run(move |device| device.create_case(&case_type, &summary))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_field(
+    app: App<'_>,
+    case_id: String,
+    field: String,
+    value: String,
+) -> Result<(), AppError> {
+    app.run(move |device| device.set_field(&case_id, &field, &value))
+        .await
+}
+
+#[tauri::command]
+pub async fn add_note(app: App<'_>, case_id: String, text: String) -> Result<String, AppError> {
+    app.run(move |device| device.add_note(&case_id, &text))
+        .await
+}
+
+#[tauri::command]
+pub async fn edit_note(
+    app: App<'_>,
+    case_id: String,
+    note_id: String,
+    text: String,
+) -> Result<(), AppError> {
+    app.run(move |device| device.edit_note(&case_id, &note_id, &text))
+        .await
+}
+
+#[tauri::command]
+pub async fn set_narrative(app: App<'_>, case_id: String, text: String) -> Result<(), AppError> {
+    app.run(move |device| device.set_narrative(&case_id, &text))
+        .await
+}
+
+#[tauri::command]
+pub async fn add_person(
+    app: App<'_>,
+    case_id: String,
+    person: PersonInput,
+) -> Result<String, AppError> {
+    app.run(move |device| device.add_person(&case_id, &person))
+        .await
+}
+
+#[tauri::command]
+pub async fn add_item(
+    app: App<'_>,
+    case_id: String,
+    kind: ItemKind,
+    fields: BTreeMap<String, String>,
+) -> Result<String, AppError> {
+    app.run(move |device| device.add_form_item(&case_id, kind, &fields))
+        .await
+}
+
+#[tauri::command]
+pub async fn check_in(
+    app: App<'_>,
+    case_id: String,
+    visit_id: String,
+    expected_end: String,
+) -> Result<(), AppError> {
+    app.run(move |device| device.check_in(&case_id, &visit_id, &expected_end))
+        .await
+}
+
+#[tauri::command]
+pub async fn check_out(
+    app: App<'_>,
+    case_id: String,
+    visit_id: String,
+    outcome: String,
+) -> Result<(), AppError> {
+    app.run(move |device| device.check_out(&case_id, &visit_id, &outcome))
+        .await
+}
+
+#[tauri::command]
+pub async fn submit_for_review(app: App<'_>, case_id: String) -> Result<(), AppError> {
+    app.run(move |device| device.submit_for_review(&case_id))
+        .await
+}
+
+#[tauri::command]
+pub async fn outbox(app: App<'_>) -> Result<Outbox, AppError> {
+    app.run(|device| device.outbox_page()).await
+}
+
+#[tauri::command]
+pub async fn conflicts(app: App<'_>) -> Result<Vec<CaseConflicts>, AppError> {
+    app.run(|device| device.conflicts(None)).await
+}
+
+#[tauri::command]
+pub async fn resolve_conflict(
+    app: App<'_>,
+    case_id: String,
+    field: String,
+    value: String,
+) -> Result<(), AppError> {
+    app.run(move |device| device.resolve(&case_id, &field, &value))
+        .await
 }

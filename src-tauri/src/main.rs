@@ -6,6 +6,7 @@
 mod commands;
 
 use doorstep_client::background::BackgroundSync;
+use doorstep_client::desktop::DesktopApp;
 use doorstep_client::settings::{DeviceSettings, SettingsSource};
 use tauri::{Emitter, Manager};
 
@@ -35,6 +36,7 @@ fn main() {
 
     let outcome = tauri::Builder::default()
         .manage(settings.clone())
+        .manage(DesktopApp::new(settings.clone()))
         .setup(move |app| {
             // Sync runs on its own thread from the start: the window never
             // waits for the network, and a long first sync reports progress.
@@ -52,7 +54,26 @@ fn main() {
             commands::sync_status,
             commands::sync_now,
             commands::network_online,
-            commands::change_saved
+            commands::change_saved,
+            commands::device_status,
+            commands::sign_in,
+            commands::sign_out,
+            commands::list_cases,
+            commands::todays_visits,
+            commands::show_case,
+            commands::create_case,
+            commands::set_field,
+            commands::add_note,
+            commands::edit_note,
+            commands::set_narrative,
+            commands::add_person,
+            commands::add_item,
+            commands::check_in,
+            commands::check_out,
+            commands::submit_for_review,
+            commands::outbox,
+            commands::conflicts,
+            commands::resolve_conflict
         ])
         .run(tauri::generate_context!());
     if let Err(error) = outcome {

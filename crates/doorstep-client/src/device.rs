@@ -27,7 +27,8 @@ pub struct Device {
 }
 
 /// A person to add to a case, as typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersonInput {
     pub name: String,
     pub date_of_birth: Option<String>,
@@ -171,7 +172,7 @@ impl Device {
         }
     }
 
-    fn load(&self, case_id: &str) -> Result<CaseDocument, ClientError> {
+    pub(crate) fn load(&self, case_id: &str) -> Result<CaseDocument, ClientError> {
         if self.wiped {
             return Err(ClientError::Wiped);
         }
@@ -182,7 +183,7 @@ impl Device {
     }
 
     /// Runs one edit on a case and makes it durable; returns only after the commit.
-    fn edit(
+    pub(crate) fn edit(
         &mut self,
         case_id: &str,
         description: &str,

@@ -64,6 +64,10 @@ pub enum ClientError {
         if *refused > 0 { format!(", and the server refused changes to {refused} cases (see `doorstep status` and the outbox)") } else { String::new() }
     )]
     NotEverythingAcknowledged { waiting: usize, refused: usize },
+    #[error(
+        "This device's data cannot be removed yet: {waiting} changes and files made here have not reached the server, and removing them would lose that work. Connect and sync first, or sign out and keep the data"
+    )]
+    UnsentWorkWouldBeLost { waiting: usize },
 }
 
 impl ClientError {
@@ -99,6 +103,7 @@ impl ClientError {
             ClientError::SignIn(_) => "sign_in_refused",
             ClientError::InvalidSetting { .. } => "invalid_setting",
             ClientError::NotEverythingAcknowledged { .. } => "not_everything_acknowledged",
+            ClientError::UnsentWorkWouldBeLost { .. } => "unsent_work",
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod background;
+pub mod desktop;
 pub mod device;
 pub mod error;
 pub mod settings;

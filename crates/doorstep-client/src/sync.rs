@@ -235,13 +235,39 @@ impl Device {
     /// leave the keyring (so the data can never be read again), then the
     /// database files are deleted.
     fn wipe(&mut self, credentials: &Credentials) -> Result<(), ClientError> {
+        self.shred(credentials)?;
+        tracing::warn!("IT revoked this device: its data and keys were destroyed");
+        Ok(())
+    }
+
+    fn shred(&mut self, credentials: &Credentials) -> Result<(), ClientError> {
         let vault = KeyringVault::system().map_err(SyncError::from)?;
         let account = key_account(self.store.data_dir())?;
         vault.delete(&account).map_err(SyncError::from)?;
         credentials.forget()?;
         self.wiped = true;
         remove_database_files(self.store.data_dir());
-        tracing::warn!("IT revoked this device: its data and keys were destroyed");
+        Ok(())
+    }
+
+    /// "Sign out and remove this device's data": signs out, then
+    /// crypto-shreds the device as a revocation would. Refused, changing
+    /// nothing, while any change or file made here has not reached the server.
+    pub fn sign_out_and_remove_data(&mut self) -> Result<(), ClientError> {
+        if self.wiped {
+            return Err(ClientError::Wiped);
+        }
+        let waiting = self.store.unsynced_change_count()? + self.store.pending_upload_count()?;
+        if waiting > 0 {
+            return Err(ClientError::UnsentWorkWouldBeLost { waiting });
+        }
+        match self.sign_out() {
+            Ok(()) => {}
+            Err(ClientError::Sync(error)) if matches!(*error, SyncError::NotSignedIn) => {}
+            Err(error) => return Err(error),
+        }
+        self.shred(&self.credentials()?)?;
+        tracing::info!("the person signed out and removed this device's Doorstep data");
         Ok(())
     }
 

@@ -48,7 +48,7 @@ pub use store::{
     BENCHMARK_PLAIN_DATABASE_FILE_NAME, COMPACT_AFTER_CHUNKS, DATABASE_FILE_NAME, DeviceStore,
     MAXIMUM_DESCRIPTION_CHARACTERS, OPEN_LOCK_FILE_NAME, key_account,
 };
-pub use sync::{CaseSyncStatus, OutboxEntry, SyncState, SyncUpdate};
+pub use sync::{CaseSyncStatus, OutboxEntry, SyncBadge, SyncState, SyncUpdate};
 pub use transfers::{PendingUpload, WantedFile};
 pub use vault::{KEYRING_SERVICE, KeyVault, KeyringVault, VaultError};
 

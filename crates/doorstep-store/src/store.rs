@@ -16,10 +16,10 @@ use crate::attachments::{self, StoredAttachment};
 use crate::audit::{self, AuditAction, AuditEvent, AuditRecord, AuditReport};
 use crate::error::{StoreError, damaged, db};
 use crate::migrate::{self, migrate};
-use crate::query::{CaseFilter, list_sql};
+use crate::query::{CaseFilter, CaseSort, list_sql};
 use crate::secret::DatabaseKey;
 use crate::sync::{
-    CaseSyncStatus, OutboxEntry, SyncState, SyncUpdate, heads_from_json, heads_to_json,
+    CaseSyncStatus, OutboxEntry, SyncBadge, SyncState, SyncUpdate, heads_from_json, heads_to_json,
 };
 use crate::vault::{KeyVault, KeyringVault};
 
@@ -443,6 +443,81 @@ impl DeviceStore {
             .map_err(db("listing cases"))?;
         rows.collect::<Result<Vec<_>, _>>()
             .map_err(db("listing cases"))
+    }
+
+    /// How many cases match `filter`, whatever its order, limit and offset:
+    /// the height of the window's virtual list and its "N cases".
+    pub fn count_cases(&self, filter: &CaseFilter) -> Result<usize, StoreError> {
+        let every_match = CaseFilter {
+            sort: CaseSort::Updated,
+            limit: None,
+            offset: 0,
+            ..filter.clone()
+        };
+        let (sql, values) = list_sql(&every_match, "count(*)");
+        let count: i64 = self
+            .conn
+            .prepare_cached(&sql)
+            .and_then(|mut statement| {
+                statement.query_row(rusqlite::params_from_iter(values), |row| row.get(0))
+            })
+            .map_err(db("counting cases"))?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// Cases with a visit planned in `[from, to)` and not yet started, or a
+    /// visit checked in and not yet out, soonest first. Instants are compared
+    /// as the RFC 3339 text every visit field is stored in.
+    pub fn cases_with_visits(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT case_id FROM case_projection
+                 WHERE (next_visit_at >= ?1 AND next_visit_at < ?2)
+                    OR open_visit_expected_end IS NOT NULL
+                 ORDER BY coalesce(open_visit_expected_end, next_visit_at), case_id",
+            )
+            .map_err(db("finding today's visits"))?;
+        let rows = statement
+            .query_map(params![from.to_rfc3339(), to.to_rfc3339()], |row| {
+                row.get(0)
+            })
+            .map_err(db("finding today's visits"))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(db("finding today's visits"))
+    }
+
+    /// The sync badge of each case in `case_ids`, in the same order.
+    pub fn sync_badges(&self, case_ids: &[&str]) -> Result<Vec<SyncBadge>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT s.state, s.rejection_reason,
+                        (SELECT count(*) FROM outbox o WHERE o.case_id = s.case_id)
+                 FROM sync_state s WHERE s.case_id = ?1",
+            )
+            .map_err(db("reading the sync state"))?;
+        case_ids
+            .iter()
+            .map(|case_id| {
+                let (state, rejection_reason, waiting): (String, Option<String>, i64) = statement
+                    .query_row([case_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+                    .optional()
+                    .map_err(db("reading the sync state"))?
+                    .ok_or_else(|| StoreError::CaseNotFound((*case_id).to_owned()))?;
+                Ok(SyncBadge {
+                    state: SyncState::parse(&state).ok_or_else(|| {
+                        damaged(format!("the sync state of case {case_id}"), &state)
+                    })?,
+                    unsynced_changes: usize::try_from(waiting).unwrap_or(0),
+                    rejection_reason,
+                })
+            })
+            .collect()
     }
 
     /// Re-derives every projection row and the whole search index from the

@@ -91,6 +91,16 @@ pub struct CaseSyncStatus {
     pub updated_at: Timestamp,
 }
 
+/// What a case's badge in the window shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncBadge {
+    pub state: SyncState,
+    /// Edits to the case the server has not acknowledged yet.
+    pub unsynced_changes: usize,
+    /// The server's reason, while it refuses the case's changes.
+    pub rejection_reason: Option<String>,
+}
+
 /// One edit not yet acknowledged by the server: the outbox shows these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,0 +1,567 @@
+//! The desktop window's operations, shaped for its pages: My cases as pages
+//! of light rows with a badge each, a case with where it stands with the
+//! server, today's visits, check-in and check-out, the outbox.
+//!
+//! Each is one call on [`Device`], so the CLI and the tests can call exactly
+//! what the window calls. [`DesktopApp`] holds the window's device and runs
+//! those calls off the UI thread; `src-tauri` only wraps them.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use doorstep_core::case::{CaseError, CaseStatus, CaseView, FieldError, FieldPath, SectionKind};
+use doorstep_core::dates::{CalendarDate, Timestamp};
+use doorstep_store::{CaseFilter, CaseSort, OutboxEntry, SyncBadge, SyncState};
+use serde::{Deserialize, Serialize};
+
+use crate::{ClientError, Device, DeviceSettings};
+
+/// The most rows one `list_cases` call returns: a screenful many times over,
+/// small enough that a scroll never waits on a large answer.
+pub const MAXIMUM_ROWS_PER_PAGE: usize = 500;
+
+/// What a command rejects with in the window: a stable code, words for the
+/// person, and the input the problem belongs to, so the error summary can
+/// link to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AppError {
+    pub code: String,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl From<ClientError> for AppError {
+    fn from(error: ClientError) -> Self {
+        let field = match &error {
+            ClientError::Case(case) => match case.as_ref() {
+                CaseError::Field(field) => field_named_by(field).map(str::to_owned),
+                CaseError::EmptyNote | CaseError::TooLong { .. } => Some("text".to_owned()),
+                _ => None,
+            },
+            _ => None,
+        };
+        AppError {
+            code: if field.is_some() {
+                "invalid_field".to_owned()
+            } else {
+                error.code().to_owned()
+            },
+            message: error.to_string(),
+            field,
+        }
+    }
+}
+
+/// The field a validation message is about. Field errors carry the label
+/// people read ("NHS number"); the window needs the field's name.
+fn field_named_by(error: &FieldError) -> Option<&'static str> {
+    let matches = |label: &str| -> Option<&'static str> {
+        [
+            SectionKind::Case,
+            SectionKind::Person,
+            SectionKind::Visit,
+            SectionKind::Task,
+            SectionKind::Consent,
+            SectionKind::Risk,
+        ]
+        .into_iter()
+        .flat_map(SectionKind::fields)
+        .find(|spec| spec.label.eq_ignore_ascii_case(label))
+        .map(|spec| spec.name)
+    };
+    match error {
+        FieldError::Invalid { label, .. } => matches(label),
+        FieldError::Required(label) => matches(label),
+    }
+}
+
+/// My cases' filters, as the window sends them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CaseQuery {
+    pub status: Option<CaseStatus>,
+    /// `YYYY-MM-DD`: cases due strictly before it.
+    pub due_before: Option<String>,
+    pub has_risk: Option<bool>,
+    pub conflicts_only: Option<bool>,
+    pub text: Option<String>,
+    pub sort: Option<CaseSort>,
+    pub offset: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+impl CaseQuery {
+    fn filter(&self) -> Result<CaseFilter, ClientError> {
+        let due_before = match self.due_before.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(text) => Some(
+                CalendarDate::parse(text)
+                    .map_err(|error| ClientError::InvalidFilter(format!("Due before: {error}")))?,
+            ),
+        };
+        let limit = self.limit.unwrap_or(MAXIMUM_ROWS_PER_PAGE);
+        if limit > MAXIMUM_ROWS_PER_PAGE {
+            return Err(ClientError::InvalidFilter(format!(
+                "Ask for at most {MAXIMUM_ROWS_PER_PAGE} cases at a time (asked for {limit})"
+            )));
+        }
+        Ok(CaseFilter {
+            status: self.status,
+            due_before,
+            has_risk: self.has_risk,
+            with_conflicts_only: self.conflicts_only.unwrap_or(false),
+            text: self.text.clone().filter(|text| !text.trim().is_empty()),
+            sort: self.sort.unwrap_or_default(),
+            limit: Some(limit),
+            offset: self.offset.unwrap_or(0),
+            ..CaseFilter::default()
+        })
+    }
+}
+
+/// Where a case stands with the server, for its badge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseSyncState {
+    /// The server holds every change made here.
+    Synced,
+    /// Changes wait to be sent.
+    Unsynced,
+    /// The server refused the case's changes; they stay here with its reason.
+    Refused,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseSync {
+    pub state: CaseSyncState,
+    pub unsynced_changes: usize,
+    pub refused_reason: Option<String>,
+}
+
+impl From<SyncBadge> for CaseSync {
+    fn from(badge: SyncBadge) -> Self {
+        let state = match badge.state {
+            SyncState::Rejected => CaseSyncState::Refused,
+            _ if badge.unsynced_changes > 0 => CaseSyncState::Unsynced,
+            SyncState::LocalOnly | SyncState::Queued | SyncState::Uploading => {
+                CaseSyncState::Unsynced
+            }
+            SyncState::Acknowledged | SyncState::Conflict => CaseSyncState::Synced,
+        };
+        CaseSync {
+            state,
+            unsynced_changes: badge.unsynced_changes,
+            refused_reason: badge.rejection_reason,
+        }
+    }
+}
+
+/// One row of My cases: what the list shows, without the narrative and notes
+/// that the search index holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseRow {
+    pub case_id: String,
+    pub reference: Option<String>,
+    pub case_type: String,
+    pub status: CaseStatus,
+    pub summary: String,
+    pub assigned_to: Option<String>,
+    pub team: Option<String>,
+    pub due_date: Option<String>,
+    pub risk_warnings: Vec<String>,
+    pub people_names: Vec<String>,
+    pub note_count: usize,
+    pub open_task_count: usize,
+    pub next_visit_at: Option<String>,
+    pub open_visit_expected_end: Option<String>,
+    pub conflict_count: usize,
+    pub updated_by: String,
+    pub updated_at: Timestamp,
+    pub sync: CaseSync,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseList {
+    pub total: usize,
+    pub rows: Vec<CaseRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CasePage {
+    pub case: CaseView,
+    pub sync: CaseSync,
+}
+
+/// A visit on today's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VisitRow {
+    pub case_id: String,
+    pub case_reference: Option<String>,
+    pub case_summary: String,
+    pub visit_id: String,
+    pub planned_at: String,
+    pub checked_in_at: Option<String>,
+    pub expected_end: Option<String>,
+    pub checked_out_at: Option<String>,
+    pub address: Option<String>,
+    pub risk_warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedCase {
+    pub case_id: String,
+    pub summary: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Outbox {
+    pub entries: Vec<OutboxEntry>,
+    pub refused: Vec<RefusedCase>,
+    pub files_to_send: usize,
+}
+
+/// The kinds of item the window adds with a form of fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Visit,
+    Task,
+    Consent,
+    Risk,
+}
+
+impl From<ItemKind> for SectionKind {
+    fn from(kind: ItemKind) -> Self {
+        match kind {
+            ItemKind::Visit => SectionKind::Visit,
+            ItemKind::Task => SectionKind::Task,
+            ItemKind::Consent => SectionKind::Consent,
+            ItemKind::Risk => SectionKind::Risk,
+        }
+    }
+}
+
+/// The device's clock, as every edit reads it.
+pub fn now() -> Timestamp {
+    doorstep_store::device_now()
+}
+
+const DAY_MILLIS: i64 = 86_400_000;
+/// Today's visits are taken from UTC midnight less an hour, so a visit early
+/// in the morning of a British Summer Time day is on the list.
+const TODAY_STARTS_BEFORE_UTC_MIDNIGHT_MILLIS: i64 = 3_600_000;
+
+fn invalid(label: &'static str, message: &str) -> ClientError {
+    CaseError::Field(FieldError::Invalid {
+        label,
+        message: message.to_owned(),
+    })
+    .into()
+}
+
+impl Device {
+    /// One page of My cases and how many match in all.
+    pub fn case_list(&self, query: &CaseQuery) -> Result<CaseList, ClientError> {
+        let filter = query.filter()?;
+        let total = self.store.count_cases(&filter)?;
+        let projections = self.store.list_cases(&filter)?;
+        let ids: Vec<&str> = projections.iter().map(|row| row.case_id.as_str()).collect();
+        let badges = self.store.sync_badges(&ids)?;
+        let rows = projections
+            .into_iter()
+            .zip(badges)
+            .map(|(row, badge)| CaseRow {
+                case_id: row.case_id,
+                reference: row.reference,
+                case_type: row.case_type,
+                status: row.status,
+                summary: row.summary,
+                assigned_to: row.assigned_to,
+                team: row.team,
+                due_date: row.due_date,
+                risk_warnings: row.risk_warnings,
+                people_names: row.people_names,
+                note_count: row.note_count,
+                open_task_count: row.open_task_count,
+                next_visit_at: row.next_visit_at,
+                open_visit_expected_end: row.open_visit_expected_end,
+                conflict_count: row.conflict_count,
+                updated_by: row.updated_by,
+                updated_at: row.updated_at,
+                sync: badge.into(),
+            })
+            .collect();
+        Ok(CaseList { total, rows })
+    }
+
+    /// The case page: the whole case and its badge. Viewing is audited.
+    pub fn case_page(&mut self, case_id: &str) -> Result<CasePage, ClientError> {
+        let case = self.show_case(case_id)?;
+        let badge = self
+            .store
+            .sync_badges(&[case_id])?
+            .pop()
+            .ok_or_else(|| ClientError::NoSuchCase(case_id.to_owned()))?;
+        Ok(CasePage {
+            case,
+            sync: badge.into(),
+        })
+    }
+
+    /// Visits planned for today (UTC day, from an hour before its midnight)
+    /// and not started, and every visit checked in and not yet out.
+    pub fn todays_visits(&self, now: Timestamp) -> Result<Vec<VisitRow>, ClientError> {
+        let midnight = now.millis().div_euclid(DAY_MILLIS) * DAY_MILLIS;
+        let from = Timestamp(midnight - TODAY_STARTS_BEFORE_UTC_MIDNIGHT_MILLIS);
+        let to = Timestamp(midnight + DAY_MILLIS);
+        let (from_text, to_text) = (from.to_rfc3339(), to.to_rfc3339());
+        let mut visits = Vec::new();
+        for case_id in self.store.cases_with_visits(from, to)? {
+            let view = self.load(&case_id)?.view();
+            let first_person = view.people.first();
+            let address = first_person.and_then(|person| {
+                let parts: Vec<&str> = [person.text("address"), person.text("postcode")]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join(", "))
+            });
+            let risk_warnings: Vec<String> = view
+                .risks
+                .iter()
+                .filter(|risk| risk.flag("active") == Some(true))
+                .filter_map(|risk| risk.text("text").map(str::to_owned))
+                .collect();
+            for visit in &view.visits {
+                let Some(planned_at) = visit.text("planned_at") else {
+                    continue;
+                };
+                let checked_in = visit.text("checked_in_at");
+                let checked_out = visit.text("checked_out_at");
+                let planned_today = planned_at >= from_text.as_str()
+                    && planned_at < to_text.as_str()
+                    && checked_in.is_none();
+                let under_way = checked_in.is_some() && checked_out.is_none();
+                if !(planned_today || under_way) {
+                    continue;
+                }
+                visits.push(VisitRow {
+                    case_id: view.id.clone(),
+                    case_reference: view.text("reference").map(str::to_owned),
+                    case_summary: view.text("summary").unwrap_or_default().to_owned(),
+                    visit_id: visit.id.clone(),
+                    planned_at: planned_at.to_owned(),
+                    checked_in_at: checked_in.map(str::to_owned),
+                    expected_end: visit.text("expected_end").map(str::to_owned),
+                    checked_out_at: checked_out.map(str::to_owned),
+                    address: address.clone(),
+                    risk_warnings: risk_warnings.clone(),
+                });
+            }
+        }
+        visits.sort_by(|a, b| a.planned_at.cmp(&b.planned_at));
+        Ok(visits)
+    }
+
+    /// Checks in to a visit, now, saying when it should end: the lone-worker
+    /// alert is raised from that time if there is no check-out.
+    pub fn check_in(
+        &mut self,
+        case_id: &str,
+        visit_id: &str,
+        expected_end: &str,
+    ) -> Result<(), ClientError> {
+        let now = now();
+        let end = Timestamp::parse_rfc3339(expected_end)
+            .ok_or_else(|| invalid("Expected end", "enter the time you expect to leave"))?;
+        if end <= now {
+            return Err(invalid(
+                "Expected end",
+                "the time you expect to leave must be later than now",
+            ));
+        }
+        let visit = self.visit(case_id, visit_id)?;
+        if visit.text("checked_in_at").is_some() {
+            return Err(invalid(
+                "Checked in",
+                "you have already checked in to this visit",
+            ));
+        }
+        let checked_in = FieldPath::item(SectionKind::Visit, visit_id, "checked_in_at");
+        let expected = FieldPath::item(SectionKind::Visit, visit_id, "expected_end");
+        self.edit(case_id, "Checked in to a visit", |case, editor| {
+            case.set_field(&checked_in, &now.to_rfc3339(), editor)?;
+            case.set_field(&expected, &end.to_rfc3339(), editor)
+        })
+    }
+
+    /// Checks out of a visit, now, with what happened.
+    pub fn check_out(
+        &mut self,
+        case_id: &str,
+        visit_id: &str,
+        outcome: &str,
+    ) -> Result<(), ClientError> {
+        let visit = self.visit(case_id, visit_id)?;
+        if visit.text("checked_in_at").is_none() {
+            return Err(invalid(
+                "Checked out",
+                "check in to this visit before checking out",
+            ));
+        }
+        if visit.text("checked_out_at").is_some() {
+            return Err(invalid(
+                "Checked out",
+                "you have already checked out of this visit",
+            ));
+        }
+        let now = now().to_rfc3339();
+        let checked_out = FieldPath::item(SectionKind::Visit, visit_id, "checked_out_at");
+        let outcome_path = FieldPath::item(SectionKind::Visit, visit_id, "outcome");
+        self.edit(case_id, "Checked out of a visit", |case, editor| {
+            case.set_field(&checked_out, &now, editor)?;
+            case.set_field(&outcome_path, outcome, editor)
+        })
+    }
+
+    fn visit(
+        &self,
+        case_id: &str,
+        visit_id: &str,
+    ) -> Result<doorstep_core::case::ItemView, ClientError> {
+        self.load(case_id)?
+            .view()
+            .visits
+            .into_iter()
+            .find(|visit| visit.id == visit_id)
+            .ok_or_else(|| {
+                CaseError::NoSuchItem {
+                    noun: "visit",
+                    id: visit_id.to_owned(),
+                }
+                .into()
+            })
+    }
+
+    /// Sends a case to the team lead's review queue. An open case is started
+    /// on the way, in the same edit, so the workflow's order is kept.
+    pub fn submit_for_review(&mut self, case_id: &str) -> Result<(), ClientError> {
+        let status = FieldPath::case("status");
+        self.edit(case_id, "Submitted for review", |case, editor| {
+            if case.status() == CaseStatus::Open {
+                case.set_field(&status, CaseStatus::InProgress.as_str(), editor)?;
+            }
+            case.set_field(&status, CaseStatus::AwaitingReview.as_str(), editor)
+        })
+    }
+
+    /// Adds a visit, task, consent record or risk warning from a form's fields.
+    pub fn add_form_item(
+        &mut self,
+        case_id: &str,
+        kind: ItemKind,
+        fields: &BTreeMap<String, String>,
+    ) -> Result<String, ClientError> {
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        self.add_item(case_id, kind.into(), &pairs)
+    }
+
+    /// The outbox page: every change the server has not acknowledged, the
+    /// cases it refused with its reasons, and files waiting to go.
+    pub fn outbox_page(&self) -> Result<Outbox, ClientError> {
+        let refused = self
+            .store
+            .refused_cases()?
+            .into_iter()
+            .map(|(case_id, reason)| {
+                let summary = self
+                    .load(&case_id)
+                    .ok()
+                    .and_then(|case| case.view().text("summary").map(str::to_owned))
+                    .unwrap_or_default();
+                RefusedCase {
+                    case_id,
+                    summary,
+                    reason,
+                }
+            })
+            .collect();
+        Ok(Outbox {
+            entries: self.outbox()?,
+            refused,
+            files_to_send: self.store.pending_upload_count()?,
+        })
+    }
+}
+
+/// The window's own device, opened on first use, and the way its calls run
+/// off the UI thread. Background sync keeps a device of its own.
+#[derive(Debug)]
+pub struct DesktopApp {
+    settings: DeviceSettings,
+    device: Mutex<Option<Device>>,
+}
+
+impl DesktopApp {
+    pub fn new(settings: DeviceSettings) -> Arc<Self> {
+        Arc::new(Self {
+            settings,
+            device: Mutex::new(None),
+        })
+    }
+
+    pub fn settings(&self) -> &DeviceSettings {
+        &self.settings
+    }
+
+    /// Runs one operation on the device on a blocking thread: SQLite, the
+    /// keyring and automerge never hold up the window.
+    pub async fn run<T, F>(self: &Arc<Self>, operation: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Device) -> Result<T, ClientError> + Send + 'static,
+    {
+        let app = Arc::clone(self);
+        tokio::task::spawn_blocking(move || app.run_blocking(operation))
+            .await
+            .map_err(|error| AppError {
+                code: "internal_error".to_owned(),
+                message: format!(
+                    "Doorstep hit an internal error ({error}). Your saved work is safe; restart Doorstep and try again"
+                ),
+                field: None,
+            })?
+    }
+
+    /// The same as [`DesktopApp::run`], on the calling thread.
+    pub fn run_blocking<T>(
+        &self,
+        operation: impl FnOnce(&mut Device) -> Result<T, ClientError>,
+    ) -> Result<T, AppError> {
+        // A panic mid-operation leaves no half-made change behind (every
+        // edit is one transaction), so the device is still good to use.
+        let mut slot = self
+            .device
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.as_ref().is_some_and(Device::is_wiped) {
+            return Err(ClientError::Wiped.into());
+        }
+        if slot.is_none() {
+            *slot = Some(Device::open(&self.settings)?);
+        }
+        let device = slot.as_mut().ok_or(ClientError::Wiped)?;
+        Ok(operation(device)?)
+    }
+}

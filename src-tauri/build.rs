@@ -27,6 +27,11 @@ fn main() {
         "outbox",
         "conflicts",
         "resolve_conflict",
+        "lock_status",
+        "lock",
+        "unlock",
+        "set_pin",
+        "user_active",
     ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))

@@ -8,7 +8,7 @@ use doorstep_client::DeviceSettings;
 use doorstep_client::api::{self, AppInfo};
 use doorstep_client::background::{BackgroundSync, SyncStatus};
 use doorstep_client::desktop::{
-    AppError, CaseList, CasePage, CaseQuery, DesktopApp, ItemKind, Outbox, VisitRow,
+    AppError, CaseList, CasePage, CaseQuery, DesktopApp, ItemKind, LockStatus, Outbox, VisitRow,
 };
 use doorstep_client::device::{CaseConflicts, DeviceStatus, PersonInput};
 use doorstep_client::settings::parse_server_url;
@@ -48,7 +48,37 @@ pub fn change_saved(sync: State<'_, BackgroundSync>) {
 
 #[tauri::command]
 pub async fn device_status(app: App<'_>) -> Result<DeviceStatus, AppError> {
-    app.run(|device| device.status()).await
+    // Counts and the account name only: the header shows them on the lock screen too.
+    app.run_while_locked(|device| device.status()).await
+}
+
+#[tauri::command]
+pub fn lock_status(app: App<'_>) -> Result<LockStatus, AppError> {
+    app.lock_status()
+}
+
+#[tauri::command]
+pub fn lock(app: App<'_>) -> Result<(), AppError> {
+    app.lock_now()
+}
+
+#[tauri::command]
+pub async fn unlock(app: App<'_>, pin: String) -> Result<(), AppError> {
+    let app = Arc::clone(&app);
+    tauri::async_runtime::spawn_blocking(move || app.unlock(&pin))
+        .await
+        .map_err(|error| AppError::internal(&error))?
+}
+
+#[tauri::command]
+pub async fn set_pin(app: App<'_>, pin: String) -> Result<(), AppError> {
+    app.run(move |device| device.set_unlock_pin(&pin)).await
+}
+
+/// The person typed or clicked: the idle lock waits.
+#[tauri::command]
+pub fn user_active(app: App<'_>) {
+    app.user_active();
 }
 
 /// Signs in, then syncs at once so the caseworker's cases arrive.
@@ -61,9 +91,11 @@ pub async fn sign_in(
     password: String,
 ) -> Result<SignedIn, AppError> {
     let url = parse_server_url(&server).map_err(AppError::from)?;
-    let signed_in = app
-        .run(move |device| device.sign_in(&url, &username, &password))
-        .await?;
+    let app = Arc::clone(&app);
+    let signed_in =
+        tauri::async_runtime::spawn_blocking(move || app.sign_in(&url, &username, &password))
+            .await
+            .map_err(|error| AppError::internal(&error))??;
     sync.sync_now();
     Ok(signed_in)
 }
@@ -71,14 +103,12 @@ pub async fn sign_in(
 /// Signs out, keeping the encrypted data unless the person chose to remove it.
 #[tauri::command]
 pub async fn sign_out(app: App<'_>, remove_data: bool) -> Result<(), AppError> {
-    app.run(move |device| {
-        if remove_data {
-            device.sign_out_and_remove_data()
-        } else {
-            device.sign_out()
-        }
-    })
-    .await
+    if remove_data {
+        app.run(|device| device.sign_out_and_remove_data()).await
+    } else {
+        // "Not you?" on the lock screen: the data stays, encrypted.
+        app.run_while_locked(|device| device.sign_out()).await
+    }
 }
 
 #[tauri::command]

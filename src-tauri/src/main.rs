@@ -73,7 +73,12 @@ fn main() {
             commands::submit_for_review,
             commands::outbox,
             commands::conflicts,
-            commands::resolve_conflict
+            commands::resolve_conflict,
+            commands::lock_status,
+            commands::lock,
+            commands::unlock,
+            commands::set_pin,
+            commands::user_active
         ])
         .run(tauri::generate_context!());
     if let Err(error) = outcome {

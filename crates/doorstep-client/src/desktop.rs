@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use doorstep_core::case::{CaseError, CaseStatus, CaseView, FieldError, FieldPath, SectionKind};
 use doorstep_core::dates::{CalendarDate, Timestamp};
@@ -39,6 +40,7 @@ impl From<ClientError> for AppError {
                 CaseError::EmptyNote | CaseError::TooLong { .. } => Some("text".to_owned()),
                 _ => None,
             },
+            ClientError::UnusablePin(_) | ClientError::WrongPin { .. } => Some("pin".to_owned()),
             _ => None,
         };
         AppError {
@@ -49,6 +51,19 @@ impl From<ClientError> for AppError {
             },
             message: error.to_string(),
             field,
+        }
+    }
+}
+
+impl AppError {
+    /// A failure of Doorstep itself, such as a panic on the worker thread.
+    pub fn internal(error: &dyn std::fmt::Display) -> Self {
+        AppError {
+            code: "internal_error".to_owned(),
+            message: format!(
+                "Doorstep hit an internal error ({error}). Your saved work is safe; restart Doorstep and try again"
+            ),
+            field: None,
         }
     }
 }
@@ -505,19 +520,48 @@ impl Device {
     }
 }
 
-/// The window's own device, opened on first use, and the way its calls run
-/// off the UI thread. Background sync keeps a device of its own.
+/// Whether the window is locked, for the lock screen and the sign-in page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LockStatus {
+    pub locked: bool,
+    pub pin_set: bool,
+    /// Wrong PINs allowed before a full sign-in is needed.
+    pub attempts_left: u32,
+    pub signed_in: bool,
+    pub idle_lock_minutes: u32,
+}
+
+#[derive(Debug)]
+struct WindowLock {
+    /// `None` until the device is first opened: then it starts locked if a PIN is set,
+    /// so restarting the laptop never skips the lock.
+    locked: Option<bool>,
+    last_activity: Instant,
+}
+
+/// The window's own device, opened on first use; the idle lock; and the way
+/// the window's calls run off the UI thread. Background sync keeps a device
+/// of its own and carries on while the window is locked.
 #[derive(Debug)]
 pub struct DesktopApp {
     settings: DeviceSettings,
     device: Mutex<Option<Device>>,
+    lock: Mutex<WindowLock>,
+    idle_lock: Duration,
 }
 
 impl DesktopApp {
     pub fn new(settings: DeviceSettings) -> Arc<Self> {
+        let idle_lock = Duration::from_secs(u64::from(settings.idle_lock_minutes) * 60);
         Arc::new(Self {
             settings,
             device: Mutex::new(None),
+            lock: Mutex::new(WindowLock {
+                locked: None,
+                last_activity: Instant::now(),
+            }),
+            idle_lock,
         })
     }
 
@@ -525,27 +569,122 @@ impl DesktopApp {
         &self.settings
     }
 
-    /// Runs one operation on the device on a blocking thread: SQLite, the
-    /// keyring and automerge never hold up the window.
+    /// Runs one operation on the device on a blocking thread, so SQLite, the
+    /// keyring and automerge never hold up the window. Refused while the
+    /// window is locked; the idle lock starts when the window has been quiet
+    /// for the idle time.
     pub async fn run<T, F>(self: &Arc<Self>, operation: F) -> Result<T, AppError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Device) -> Result<T, ClientError> + Send + 'static,
     {
         let app = Arc::clone(self);
-        tokio::task::spawn_blocking(move || app.run_blocking(operation))
-            .await
-            .map_err(|error| AppError {
-                code: "internal_error".to_owned(),
-                message: format!(
-                    "Doorstep hit an internal error ({error}). Your saved work is safe; restart Doorstep and try again"
-                ),
-                field: None,
-            })?
+        spawn(move || app.run_blocking(operation)).await
+    }
+
+    /// What the lock screen and sign-in page may call while locked.
+    pub async fn run_while_locked<T, F>(self: &Arc<Self>, operation: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Device) -> Result<T, ClientError> + Send + 'static,
+    {
+        let app = Arc::clone(self);
+        spawn(move || app.with_device(operation)).await
     }
 
     /// The same as [`DesktopApp::run`], on the calling thread.
     pub fn run_blocking<T>(
+        &self,
+        operation: impl FnOnce(&mut Device) -> Result<T, ClientError>,
+    ) -> Result<T, AppError> {
+        self.with_device(|device| {
+            self.check_unlocked(device)?;
+            operation(device)
+        })
+    }
+
+    /// Someone is using the window (typing, clicking): the idle lock waits.
+    pub fn user_active(&self) {
+        let mut lock = self.window_lock();
+        if lock.locked != Some(true) && lock.last_activity.elapsed() < self.idle_lock {
+            lock.last_activity = Instant::now();
+        }
+    }
+
+    pub fn lock_status(&self) -> Result<LockStatus, AppError> {
+        self.with_device(|device| {
+            let locked = self.check_unlocked(device).is_err();
+            let pin = device.pin_state()?;
+            let signed_in = device.status()?.signed_in;
+            Ok(LockStatus {
+                locked,
+                pin_set: pin.pin_set,
+                attempts_left: pin.attempts_left,
+                signed_in,
+                idle_lock_minutes: self.settings.idle_lock_minutes,
+            })
+        })
+    }
+
+    /// Locks the window now ("Lock" button). Needs a PIN to unlock with.
+    pub fn lock_now(&self) -> Result<(), AppError> {
+        self.with_device(|device| {
+            if !device.pin_state()?.pin_set {
+                return Err(ClientError::NoPin);
+            }
+            self.window_lock().locked = Some(true);
+            Ok(())
+        })
+    }
+
+    pub fn unlock(&self, pin: &str) -> Result<(), AppError> {
+        self.with_device(|device| device.unlock_with_pin(pin))?;
+        self.mark_unlocked();
+        Ok(())
+    }
+
+    /// Signs in with the council password; the server's check also opens
+    /// the window, whatever the lock's state.
+    pub fn sign_in(
+        &self,
+        server: &reqwest::Url,
+        user: &str,
+        password: &str,
+    ) -> Result<crate::sync::SignedIn, AppError> {
+        let signed_in = self.with_device(|device| device.sign_in(server, user, password))?;
+        self.mark_unlocked();
+        Ok(signed_in)
+    }
+
+    fn mark_unlocked(&self) {
+        let mut lock = self.window_lock();
+        lock.locked = Some(false);
+        lock.last_activity = Instant::now();
+    }
+
+    fn window_lock(&self) -> std::sync::MutexGuard<'_, WindowLock> {
+        self.lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn check_unlocked(&self, device: &Device) -> Result<(), ClientError> {
+        let mut lock = self.window_lock();
+        let pin_set = || device.pin_state().map(|pin| pin.pin_set);
+        let locked = match lock.locked {
+            Some(true) => true,
+            None => pin_set()?,
+            Some(false) => lock.last_activity.elapsed() >= self.idle_lock && pin_set()?,
+        };
+        lock.locked = Some(locked);
+        if locked {
+            return Err(ClientError::Locked);
+        }
+        lock.last_activity = Instant::now();
+        Ok(())
+    }
+
+    fn with_device<T>(
         &self,
         operation: impl FnOnce(&mut Device) -> Result<T, ClientError>,
     ) -> Result<T, AppError> {
@@ -564,4 +703,12 @@ impl DesktopApp {
         let device = slot.as_mut().ok_or(ClientError::Wiped)?;
         Ok(operation(device)?)
     }
+}
+
+async fn spawn<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| AppError::internal(&error))?
 }

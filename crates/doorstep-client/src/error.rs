@@ -68,6 +68,21 @@ pub enum ClientError {
         "This device's data cannot be removed yet: {waiting} changes and files made here have not reached the server, and removing them would lose that work. Connect and sync first, or sign out and keep the data"
     )]
     UnsentWorkWouldBeLost { waiting: usize },
+    #[error("That PIN cannot be used. {0}")]
+    UnusablePin(String),
+    #[error(
+        "That PIN is not right. You can try {attempts_left} more {} before you need to sign in with your council password",
+        if *attempts_left == 1 { "time" } else { "times" }
+    )]
+    WrongPin { attempts_left: u32 },
+    #[error(
+        "The PIN was wrong too many times, so you need to sign in with your council password. Your work is saved on this laptop"
+    )]
+    PinLockedOut,
+    #[error("No PIN is set on this laptop. Sign in with your council password")]
+    NoPin,
+    #[error("Doorstep is locked. Enter your PIN to unlock it")]
+    Locked,
 }
 
 impl ClientError {
@@ -104,6 +119,11 @@ impl ClientError {
             ClientError::InvalidSetting { .. } => "invalid_setting",
             ClientError::NotEverythingAcknowledged { .. } => "not_everything_acknowledged",
             ClientError::UnsentWorkWouldBeLost { .. } => "unsent_work",
+            ClientError::UnusablePin(_) => "unusable_pin",
+            ClientError::WrongPin { .. } => "wrong_pin",
+            ClientError::PinLockedOut => "pin_locked_out",
+            ClientError::NoPin => "no_pin",
+            ClientError::Locked => "locked",
         }
     }
 }

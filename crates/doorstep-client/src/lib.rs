@@ -8,6 +8,7 @@ pub mod device;
 pub mod error;
 pub mod settings;
 pub mod sync;
+pub mod unlock;
 
 pub use device::Device;
 pub use error::ClientError;

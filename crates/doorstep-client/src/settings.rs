@@ -28,7 +28,15 @@ pub struct DeviceSettings {
     pub council: CouncilBranding,
     /// Files held on this device stay under this many bytes (downloads wait).
     pub attachment_budget_bytes: u64,
+    /// The window locks after this long without use; a PIN opens it again.
+    pub idle_lock_minutes: u32,
 }
+
+/// How long the window may sit unused before it locks, unless set: the
+/// usual screen-lock time in council laptop builds.
+pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 15;
+/// A longer idle lock would leave case data open on an unattended screen.
+pub const MAXIMUM_IDLE_LOCK_MINUTES: u32 = 240;
 
 /// The raw values, before validation, from wherever they were found.
 #[derive(Debug, Clone, Default)]
@@ -40,6 +48,8 @@ pub struct SettingsSource {
     pub user: Option<String>,
     /// `DOORSTEP_ATTACHMENT_BUDGET_MIB`: the storage budget for files, in MiB.
     pub attachment_budget_mib: Option<String>,
+    /// `DOORSTEP_IDLE_LOCK_MINUTES`: minutes without use before the window locks.
+    pub idle_lock_minutes: Option<String>,
 }
 
 impl SettingsSource {
@@ -56,6 +66,7 @@ impl SettingsSource {
             council_colour: var("DOORSTEP_COUNCIL_COLOUR"),
             user: var("DOORSTEP_USER").or_else(|| var("USER")),
             attachment_budget_mib: var("DOORSTEP_ATTACHMENT_BUDGET_MIB"),
+            idle_lock_minutes: var("DOORSTEP_IDLE_LOCK_MINUTES"),
         }
     }
 
@@ -70,6 +81,7 @@ impl SettingsSource {
             attachment_budget_mib: overrides
                 .attachment_budget_mib
                 .or(self.attachment_budget_mib),
+            idle_lock_minutes: overrides.idle_lock_minutes.or(self.idle_lock_minutes),
         }
     }
 }
@@ -111,8 +123,23 @@ impl DeviceSettings {
                     problem: format!("\"{text}\" is not a whole number of MiB above 0"),
                 })?,
         };
+        let idle_lock_minutes = match source.idle_lock_minutes.as_deref() {
+            None => DEFAULT_IDLE_LOCK_MINUTES,
+            Some(text) => text
+                .trim()
+                .parse::<u32>()
+                .ok()
+                .filter(|minutes| (1..=MAXIMUM_IDLE_LOCK_MINUTES).contains(minutes))
+                .ok_or_else(|| ClientError::InvalidSetting {
+                    name: "DOORSTEP_IDLE_LOCK_MINUTES",
+                    problem: format!(
+                        "\"{text}\" is not a whole number of minutes from 1 to {MAXIMUM_IDLE_LOCK_MINUTES}"
+                    ),
+                })?,
+        };
         Ok(Self {
             data_dir,
+            idle_lock_minutes,
             server_url,
             council,
             attachment_budget_bytes,

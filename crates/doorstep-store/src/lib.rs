@@ -27,6 +27,7 @@ mod secret;
 mod store;
 mod sync;
 mod transfers;
+mod unlock;
 mod vault;
 
 pub use attachments::{
@@ -50,6 +51,7 @@ pub use store::{
 };
 pub use sync::{CaseSyncStatus, OutboxEntry, SyncBadge, SyncState, SyncUpdate};
 pub use transfers::{PendingUpload, WantedFile};
+pub use unlock::StoredPin;
 pub use vault::{KEYRING_SERVICE, KeyVault, KeyringVault, VaultError};
 
 /// This device's clock, as recorded on edits and audit events ("device time").

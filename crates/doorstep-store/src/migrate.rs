@@ -22,6 +22,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_sync",
         sql: include_str!("../../../migrations/device/0002_sync.sql"),
     },
+    Migration {
+        name: "0003_unlock",
+        sql: include_str!("../../../migrations/device/0003_unlock.sql"),
+    },
 ];
 
 /// The schema version this build writes.

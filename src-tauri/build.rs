@@ -32,6 +32,8 @@ fn main() {
         "unlock",
         "set_pin",
         "user_active",
+        "attach_file",
+        "attachment",
     ]);
     if let Err(error) =
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))

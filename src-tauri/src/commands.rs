@@ -14,6 +14,7 @@ use doorstep_client::device::{CaseConflicts, DeviceStatus, PersonInput};
 use doorstep_client::settings::parse_server_url;
 use doorstep_client::sync::SignedIn;
 use tauri::State;
+use tauri::ipc::{InvokeBody, Request, Response};
 
 type App<'a> = State<'a, Arc<DesktopApp>>;
 
@@ -239,4 +240,51 @@ pub async fn resolve_conflict(
 ) -> Result<(), AppError> {
     app.run(move |device| device.resolve(&case_id, &field, &value))
         .await
+}
+
+/// The headers `attach_file` reads; the file's bytes are the raw body.
+const CASE_ID_HEADER: &str = "doorstep-case-id";
+const FILE_NAME_HEADER: &str = "doorstep-file-name";
+const MEDIA_TYPE_HEADER: &str = "doorstep-media-type";
+
+/// Attaches a photo or document chosen in the file picker. The bytes come as
+/// the raw body, not JSON, so a 20 MB photo is not turned into numbers.
+#[tauri::command]
+pub async fn attach_file(app: App<'_>, request: Request<'_>) -> Result<String, AppError> {
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(AppError {
+            code: "bad_request".to_owned(),
+            message: "Doorstep could not read the file. Choose it again".to_owned(),
+            field: Some("file".to_owned()),
+        });
+    };
+    let header = |name: &str| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (case_id, name, media_type) = (
+        header(CASE_ID_HEADER),
+        header(FILE_NAME_HEADER),
+        header(MEDIA_TYPE_HEADER),
+    );
+    let bytes = bytes.clone();
+    app.run(move |device| device.attach_from_window(&case_id, &name, &media_type, &bytes))
+        .await
+}
+
+/// An attachment's bytes, checked against their address, as a raw body.
+#[tauri::command]
+pub async fn attachment(
+    app: App<'_>,
+    case_id: String,
+    sha256: String,
+) -> Result<Response, AppError> {
+    let bytes = app
+        .run(move |device| device.attachment(&case_id, &sha256))
+        .await?;
+    Ok(Response::new(bytes))
 }

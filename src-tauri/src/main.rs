@@ -78,7 +78,9 @@ fn main() {
             commands::lock,
             commands::unlock,
             commands::set_pin,
-            commands::user_active
+            commands::user_active,
+            commands::attach_file,
+            commands::attachment
         ])
         .run(tauri::generate_context!());
     if let Err(error) = outcome {

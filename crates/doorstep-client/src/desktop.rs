@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use doorstep_core::case::{CaseError, CaseStatus, CaseView, FieldError, FieldPath, SectionKind};
+use doorstep_core::case::{
+    ATTACHMENT_NAME, CaseError, CaseStatus, CaseView, FieldError, FieldPath, SectionKind,
+};
 use doorstep_core::dates::{CalendarDate, Timestamp};
 use doorstep_store::{CaseFilter, CaseSort, OutboxEntry, SyncBadge, SyncState};
 use serde::{Deserialize, Serialize};
@@ -72,6 +74,10 @@ impl AppError {
 /// people read ("NHS number"); the window needs the field's name.
 fn field_named_by(error: &FieldError) -> Option<&'static str> {
     let matches = |label: &str| -> Option<&'static str> {
+        if label.eq_ignore_ascii_case(ATTACHMENT_NAME.label) {
+            // The window's file picker, where a file's name comes from.
+            return Some("file");
+        }
         [
             SectionKind::Case,
             SectionKind::Person,
@@ -262,6 +268,24 @@ impl From<ItemKind> for SectionKind {
             ItemKind::Risk => SectionKind::Risk,
         }
     }
+}
+
+/// `%XX` escapes to text; `None` if they are malformed or not UTF-8.
+fn percent_decode(text: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut rest = text.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        if byte == b'%' {
+            let hex = tail.get(..2)?;
+            let value = u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?;
+            bytes.push(value);
+            rest = &tail[2..];
+        } else {
+            bytes.push(byte);
+            rest = tail;
+        }
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// The device's clock, as every edit reads it.
@@ -490,6 +514,48 @@ impl Device {
             .map(|(name, value)| (name.as_str(), value.as_str()))
             .collect();
         self.add_item(case_id, kind.into(), &pairs)
+    }
+
+    /// Attaches a file the window read from the file picker. The name
+    /// arrives percent-encoded (it travels in a header); the media type is
+    /// the picker's, or `application/octet-stream` when it does not know.
+    pub fn attach_from_window(
+        &mut self,
+        case_id: &str,
+        encoded_name: &str,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<String, ClientError> {
+        let name = percent_decode(encoded_name)
+            .map(|name| name.trim().to_owned())
+            .filter(|name| !name.is_empty() && name.chars().count() <= 255)
+            .ok_or_else(|| {
+                invalid(
+                    "File name",
+                    "choose a file with a name of 1 to 255 characters",
+                )
+            })?;
+        let media_type = media_type.trim().to_ascii_lowercase();
+        let shaped = media_type.len() <= 100
+            && media_type.split_once('/').is_some_and(|(kind, sub)| {
+                !kind.is_empty()
+                    && !sub.is_empty()
+                    && media_type
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"/+-.".contains(&b))
+            });
+        let media_type = if shaped {
+            media_type
+        } else {
+            "application/octet-stream".to_owned()
+        };
+        if bytes.is_empty() {
+            return Err(invalid(
+                ATTACHMENT_NAME.label,
+                "the file is empty: choose another",
+            ));
+        }
+        self.attach(case_id, &name, &media_type, bytes)
     }
 
     /// The outbox page: every change the server has not acknowledged, the

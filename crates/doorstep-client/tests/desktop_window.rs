@@ -317,3 +317,58 @@ fn the_outbox_lists_every_change_and_data_is_not_removed_while_work_waits() {
         .unwrap();
     assert_eq!(still_there.total, 1);
 }
+
+#[test]
+fn a_photo_from_the_file_picker_is_stored_encrypted_and_read_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = DesktopApp::new(settings(dir.path()));
+    let photo = b"\x89PNG\r\n\x1a\n pretend photo of the damp patch".to_vec();
+    let (case, sha256) = app
+        .run_blocking({
+            let photo = photo.clone();
+            move |device| {
+                let case = device.create_case("housing", "Damp in the back bedroom")?;
+                let sha256 = device.attach_from_window(
+                    &case,
+                    "Bedroom%20wall%20%E2%80%93%20left.png",
+                    "image/png",
+                    &photo,
+                )?;
+                Ok((case, sha256))
+            }
+        })
+        .unwrap();
+    let page = app
+        .run_blocking({
+            let case = case.clone();
+            move |device| device.case_page(&case)
+        })
+        .unwrap();
+    assert_eq!(page.case.attachments[0].name, "Bedroom wall – left.png");
+    assert_eq!(page.case.attachments[0].media_type, "image/png");
+    let read_back = app
+        .run_blocking({
+            let case = case.clone();
+            move |device| device.attachment(&case, &sha256)
+        })
+        .unwrap();
+    assert_eq!(read_back, photo);
+
+    let unnamed = app
+        .run_blocking({
+            let case = case.clone();
+            move |device| device.attach_from_window(&case, "%E2%80", "image/png", b"x")
+        })
+        .unwrap_err();
+    assert_eq!(unnamed.code, "invalid_field");
+    let odd_type = app
+        .run_blocking(move |device| {
+            device.attach_from_window(&case, "notes.bin", "not a type; <script>", b"x")?;
+            device.case_page(&case)
+        })
+        .unwrap();
+    assert_eq!(
+        odd_type.case.attachments[1].media_type,
+        "application/octet-stream"
+    );
+}

@@ -6,7 +6,8 @@ pub mod view;
 
 pub use document::{CaseDocument, CaseError, Editor, NewCase, SCHEMA_VERSION, check_id};
 pub use fields::{
-    CaseStatus, FieldError, FieldKind, FieldPath, FieldSpec, FieldValue, SectionKind,
+    ATTACHMENT_NAME, CaseStatus, FieldError, FieldKind, FieldPath, FieldSpec, FieldValue,
+    SectionKind,
 };
 pub use view::{
     AttachmentMeta, CaseProjection, CaseView, FieldConflict, FieldEntry, ItemView, NoteRevision,

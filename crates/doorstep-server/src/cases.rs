@@ -378,6 +378,9 @@ async fn push_one<S: Storage>(
     ))
 }
 
+/// Cases whose chunks one storage read fetches while answering a sync.
+const CHUNK_READ_BATCH: usize = 64;
+
 /// `POST /v1/sync`: stores the device's changes, then sends what changed since its cursor.
 pub async fn sync<S: Storage>(
     state: &AppState<S>,
@@ -492,37 +495,45 @@ pub async fn sync<S: Storage>(
         .into_iter()
         .filter(|record| reader.may_see(&record.facts))
         .collect();
-    for (index, record) in changed.iter().enumerate() {
+    // Chunks are read a batch at a time: one round trip per batch, and a
+    // budget that runs out wastes at most one batch's reading.
+    let skip_device = (request.since > 0).then_some(caller.device.id.as_str());
+    let mut index = 0;
+    'answer: for batch in changed.chunks(CHUNK_READ_BATCH) {
         if index >= MAX_CASES_PER_RESPONSE || budget == 0 {
             response.more = true;
             break;
         }
-        let chunks = state
+        let ids: Vec<String> = batch.iter().map(|record| record.case_id.clone()).collect();
+        // A device holds what it pushed itself, unless it starts from
+        // nothing (a first sync, or after losing its data): then it gets all.
+        let batch_chunks = state
             .storage
-            // A device holds what it pushed itself, unless it starts from
-            // nothing (a first sync, or after losing its data): then it gets all.
-            .case_chunks(
-                &record.case_id,
-                request.since,
-                (request.since > 0).then_some(caller.device.id.as_str()),
-            )
+            .many_case_chunks(&ids, request.since, skip_device)
             .await?;
-        let size: usize = chunks.iter().map(|c| c.bytes.len()).sum();
-        if size > budget && index > 0 {
-            response.more = true;
-            break;
+        for (record, chunks) in batch.iter().zip(batch_chunks) {
+            if index >= MAX_CASES_PER_RESPONSE || budget == 0 {
+                response.more = true;
+                break 'answer;
+            }
+            let size: usize = chunks.iter().map(|c| c.bytes.len()).sum();
+            if size > budget && index > 0 {
+                response.more = true;
+                break 'answer;
+            }
+            index += 1;
+            budget = budget.saturating_sub(size);
+            response.cursor = record.cursor;
+            if chunks.is_empty() {
+                continue;
+            }
+            reads.push(record.case_id.clone());
+            response.cases.push(CaseChanges {
+                case_id: record.case_id.clone(),
+                cursor: record.cursor,
+                chunks: chunks.into_iter().map(|chunk| Bytes(chunk.bytes)).collect(),
+            });
         }
-        budget = budget.saturating_sub(size);
-        response.cursor = record.cursor;
-        if chunks.is_empty() {
-            continue;
-        }
-        reads.push(record.case_id.clone());
-        response.cases.push(CaseChanges {
-            case_id: record.case_id.clone(),
-            cursor: record.cursor,
-            chunks: chunks.into_iter().map(|chunk| Bytes(chunk.bytes)).collect(),
-        });
     }
 
     if !response.more {

@@ -211,7 +211,7 @@ pub const CASE_COLUMNS: &str = "SELECT id, case_type, team, assigned_to, status,
      version, cursor, chunk_count, updated_at FROM cases";
 
 /// One stored piece of a case document.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseChunk {
     pub cursor: i64,
     pub bytes: Vec<u8>,
@@ -430,6 +430,16 @@ pub trait Storage: Send + Sync + 'static {
         after_cursor: i64,
         skip_device: Option<&str>,
     ) -> impl Future<Output = Result<Vec<CaseChunk>, StorageError>> + Send;
+
+    /// [`Storage::case_chunks`] for many cases in one read, in the order of
+    /// `case_ids`: a sync answer of hundreds of cases makes one round trip,
+    /// not one per case.
+    fn many_case_chunks(
+        &self,
+        case_ids: &[String],
+        after_cursor: i64,
+        skip_device: Option<&str>,
+    ) -> impl Future<Output = Result<Vec<Vec<CaseChunk>>, StorageError>> + Send;
 
     fn write_case(
         &self,

@@ -279,6 +279,33 @@ async fn devices_cases_and_audit_story<S: Storage>(storage: &S) {
             .is_empty(),
         "a device's own chunks are skipped"
     );
+    let many = storage
+        .many_case_chunks(
+            &["C2".to_owned(), "nope".to_owned(), "C1".to_owned()],
+            0,
+            None,
+        )
+        .await
+        .unwrap();
+    assert_eq!(many.len(), 3, "one answer per case asked for, in order");
+    assert_eq!(
+        many[0],
+        storage.case_chunks("C2", 0, None).await.unwrap(),
+        "the batched read gives what the single read gives"
+    );
+    assert!(many[1].is_empty(), "an unknown case has no chunks");
+    assert_eq!(
+        many[2].iter().map(|c| c.bytes.clone()).collect::<Vec<_>>(),
+        [b"full".to_vec(), b"+change".to_vec()]
+    );
+    assert_eq!(
+        storage
+            .many_case_chunks(&["C1".to_owned()], c1, Some("dev_1"))
+            .await
+            .unwrap(),
+        [storage.case_chunks("C1", c1, Some("dev_1")).await.unwrap()],
+        "the cursor and the device's own chunks are honoured"
+    );
 
     // Scopes: the SQL filter agrees with the access rules.
     let north_lead = CaseScope {

@@ -757,6 +757,40 @@ impl Storage for PostgresStorage {
             .collect())
     }
 
+    async fn many_case_chunks(
+        &self,
+        case_ids: &[String],
+        after_cursor: i64,
+        skip_device: Option<&str>,
+    ) -> Result<Vec<Vec<CaseChunk>>, StorageError> {
+        let client = self.client().await?;
+        let statement = client
+            .prepare_cached(
+                "SELECT case_id, cursor, bytes FROM case_chunks
+                 WHERE case_id = ANY($1) AND cursor > $2
+                   AND ($3::TEXT IS NULL OR device_id IS DISTINCT FROM $3::TEXT)
+                 ORDER BY case_id, cursor",
+            )
+            .await
+            .map_err(unavailable)?;
+        let rows = client
+            .query(&statement, &[&case_ids, &after_cursor, &skip_device])
+            .await
+            .map_err(unavailable)?;
+        let mut by_case: std::collections::HashMap<String, Vec<CaseChunk>> =
+            std::collections::HashMap::with_capacity(case_ids.len());
+        for row in &rows {
+            by_case.entry(row.get(0)).or_default().push(CaseChunk {
+                cursor: row.get(1),
+                bytes: row.get(2),
+            });
+        }
+        Ok(case_ids
+            .iter()
+            .map(|case_id| by_case.remove(case_id).unwrap_or_default())
+            .collect())
+    }
+
     async fn write_case(&self, write: CaseWrite) -> Result<CaseWriteOutcome, StorageError> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await.map_err(unavailable)?;

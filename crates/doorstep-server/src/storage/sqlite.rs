@@ -719,6 +719,45 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn many_case_chunks(
+        &self,
+        case_ids: &[String],
+        after_cursor: i64,
+        skip_device: Option<&str>,
+    ) -> Result<Vec<Vec<CaseChunk>>, StorageError> {
+        let case_ids = case_ids.to_vec();
+        let skip_device = skip_device.map(str::to_owned);
+        // One trip to the database thread; SQLite reads each case's rows by
+        // index, which costs less than building an IN list.
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare_cached(
+                    "SELECT cursor, bytes FROM case_chunks
+                     WHERE case_id = ?1 AND cursor > ?2 AND (?3 IS NULL OR device_id IS NOT ?3)
+                     ORDER BY cursor",
+                )
+                .map_err(unavailable)?;
+            case_ids
+                .iter()
+                .map(|case_id| {
+                    let rows = statement
+                        .query_map(
+                            rusqlite::params![case_id, after_cursor, skip_device],
+                            |row| {
+                                Ok(CaseChunk {
+                                    cursor: row.get(0)?,
+                                    bytes: row.get(1)?,
+                                })
+                            },
+                        )
+                        .map_err(unavailable)?;
+                    rows.collect::<Result<Vec<_>, _>>().map_err(unavailable)
+                })
+                .collect()
+        })
+        .await
+    }
+
     async fn write_case(&self, write: CaseWrite) -> Result<CaseWriteOutcome, StorageError> {
         self.run(move |connection| {
             let transaction = connection

@@ -64,7 +64,7 @@ describe('starting Doorstep', () => {
     expect(root.querySelector('main#main-content')).not.toBeNull()
   })
 
-  it('offers My cases, Sign in and About this device in the navigation', async () => {
+  it('offers My cases, Today’s visits, Outbox, Conflicts, Sign in, Sign out and About this device in the navigation', async () => {
     const root = await start()
     const links = [...root.querySelectorAll('.govuk-service-navigation__list a')].map((a) => [
       a.textContent?.trim(),
@@ -72,9 +72,21 @@ describe('starting Doorstep', () => {
     ])
     expect(links).toEqual([
       ['My cases', '#/cases'],
+      ['Today’s visits', '#/visits'],
+      ['Outbox', '#/outbox'],
+      ['Conflicts', '#/conflicts'],
       ['Sign in', '#/sign-in'],
+      ['Sign out', '#/sign-out'],
       ['About this device', '#/about'],
     ])
+  })
+
+  it('puts the sync status and the live region between the header and the page', async () => {
+    const root = await start()
+    const band = root.querySelector('[data-sync-status]')!
+    expect(band.getAttribute('aria-label')).toBe('Sync status')
+    expect(band.previousElementSibling?.tagName).toBe('HEADER')
+    expect(root.querySelector('[data-live-region]')?.getAttribute('aria-live')).toBe('polite')
   })
 
   it('shows the app version from Rust in the footer', async () => {
@@ -150,6 +162,7 @@ describe('starting Doorstep', () => {
     expect(root.querySelector('.govuk-details__text')?.textContent).toContain('database locked')
     expect(document.title).toBe('Sorry, there is a problem with Doorstep – Doorstep')
     expect(root.querySelector('.govuk-service-navigation')).toBeNull()
+    expect(root.querySelector('[data-sync-status]')).toBeNull()
     expect(router).toBeNull()
   })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { describeIpcError, getAppInfo, signIn } from './ipc'
+import { describeIpcError, getAppInfo, ipcErrorOf, signIn } from './ipc'
 import { EXAMPLE_APP_INFO, mockBackend } from './test/fixtures'
 
 describe('talking to the Rust side', () => {
@@ -33,5 +33,21 @@ describe('talking to the Rust side', () => {
     expect(describeIpcError(new Error('boom'))).toBe('boom')
     expect(describeIpcError(undefined)).toBe('Something went wrong. Try again.')
     expect(describeIpcError({ message: '' }, 'Fallback')).toBe('Fallback')
+  })
+
+  it('reads rejections as IpcErrors, whatever shape the command used', () => {
+    expect(ipcErrorOf({ code: 'invalid_field', message: 'Summary: use 500 characters or fewer', field: 'summary' })).toEqual({
+      code: 'invalid_field',
+      message: 'Summary: use 500 characters or fewer',
+      field: 'summary',
+    })
+    expect(ipcErrorOf({ code: 'no_such_case', message: 'There is no case 42 on this device.' })).toEqual({
+      code: 'no_such_case',
+      message: 'There is no case 42 on this device.',
+    })
+    expect(ipcErrorOf('The device store is locked')).toEqual({ code: 'unknown', message: 'The device store is locked' })
+    expect(ipcErrorOf(new Error('bridge failed'))).toEqual({ code: 'unknown', message: 'bridge failed' })
+    expect(ipcErrorOf(undefined, 'Could not save.')).toEqual({ code: 'unknown', message: 'Could not save.' })
+    expect(ipcErrorOf({ code: '', message: 'x', field: '' })).toEqual({ code: 'unknown', message: 'x' })
   })
 })

@@ -1,6 +1,7 @@
 // Typed wrappers around the Rust commands. Views never call `invoke` directly,
 // so the command names and payload shapes live in one place.
 import { invoke } from '@tauri-apps/api/core'
+import { listen, type UnlistenFn } from '@tauri-apps/api/event'
 
 export interface Council {
   name: string
@@ -380,4 +381,73 @@ export function describeIpcError(error: unknown, fallback = 'Something went wron
     return error['message']
   }
   return fallback
+}
+
+/**
+ * Reads a rejected command as an `IpcError`. Newer commands reject with
+ * `{code, message, field?}`; older ones with a plain string; a bug in the
+ * bridge may throw an `Error`. Anything else gets the fallback message.
+ */
+export function ipcErrorOf(error: unknown, fallback = 'Something went wrong. Try again.'): IpcError {
+  const message = describeIpcError(error, fallback)
+  if (!isRecord(error) || error instanceof Error) return { code: 'unknown', message }
+  const code = typeof error['code'] === 'string' && error['code'] !== '' ? error['code'] : 'unknown'
+  const field = error['field']
+  return typeof field === 'string' && field !== '' ? { code, message, field } : { code, message }
+}
+
+/** Calls `handler` with every `sync-status` event Rust sends. */
+export function onSyncStatus(handler: (status: SyncStatus) => void): Promise<UnlistenFn> {
+  return listen<SyncStatus>(SYNC_STATUS_EVENT, (event) => handler(event.payload))
+}
+
+// ---------------------------------------------------------------------------
+// The lock, the PIN, and files. Rust: `doorstep_client::desktop` and `unlock`.
+// While locked, every case command rejects with code `locked`; `app_info`,
+// `sync_status`, `device_status`, `lock_status`, `unlock`, `sign_in` and
+// `sign_out` (keeping data) still answer.
+// ---------------------------------------------------------------------------
+
+export interface LockStatus {
+  locked: boolean
+  pinSet: boolean
+  /** Wrong PINs allowed before a full sign-in is needed. */
+  attemptsLeft: number
+  signedIn: boolean
+  /** The window locks after this many minutes without use. */
+  idleLockMinutes: number
+}
+
+export const lockStatus = (): Promise<LockStatus> => invoke('lock_status')
+/** "Lock" button; rejects with `no_pin` when no PIN is set. */
+export const lockNow = (): Promise<void> => invoke('lock')
+/**
+ * Rejects with `{code: 'invalid_field', field: 'pin'}` for a wrong PIN (the
+ * message says how many tries are left), `pin_locked_out` after the last one
+ * (the person must sign in with their password; their work stays), or `no_pin`.
+ */
+export const unlock = (pin: string): Promise<void> => invoke('unlock', { pin })
+/** 6 to 12 digits, no runs or repeats; only after a full sign-in. Field errors name `pin`. */
+export const setPin = (pin: string): Promise<void> => invoke('set_pin', { pin })
+/** The person typed or clicked: call at most about once a minute. */
+export const userActive = (): Promise<void> => invoke('user_active')
+
+/**
+ * Attaches a file chosen in a file picker. The bytes go as the raw body, the
+ * name and type as headers. Field errors name `file`.
+ */
+export async function attachFile(caseId: string, file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer())
+  return invoke('attach_file', bytes, {
+    headers: {
+      'Doorstep-Case-Id': caseId,
+      'Doorstep-File-Name': encodeURIComponent(file.name),
+      'Doorstep-Media-Type': file.type || 'application/octet-stream',
+    },
+  })
+}
+
+/** An attachment's bytes, checked against their address; for previews use a blob: URL. */
+export async function attachmentBytes(caseId: string, sha256: string): Promise<ArrayBuffer> {
+  return invoke('attachment', { caseId, sha256 })
 }

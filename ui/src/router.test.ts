@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createRouter, pathFromHash, type RouteChange, type Router } from './router'
+import { createRouter, matchRoute, pathFromHash, type RouteChange, type Router } from './router'
 
 describe('reading the route from the address', () => {
   it.each([
@@ -97,5 +97,96 @@ describe('moving between pages', () => {
     router.stop()
     goTo('#/about')
     expect(onChange).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('pages with a value in the address, such as /cases/:id', () => {
+  const routes = {
+    '/cases': 'cases page',
+    '/cases/new': 'new case page',
+    '/cases/:id': 'case page',
+    '/cases/:id/notes/:noteId': 'note page',
+    '/sign-in': 'sign-in page',
+  }
+
+  it('gives the page the value from the address', () => {
+    expect(matchRoute(routes, '/cases/01J9ZK')).toEqual({ route: 'case page', params: { id: '01J9ZK' } })
+    expect(matchRoute(routes, '/cases/c1/notes/n2')).toEqual({ route: 'note page', params: { id: 'c1', noteId: 'n2' } })
+  })
+
+  it('lets an exact path win over a pattern, wherever it is listed', () => {
+    expect(matchRoute(routes, '/cases/new')).toEqual({ route: 'new case page' })
+    expect(matchRoute({ '/cases/:id': 'case page', '/cases/new': 'new case page' }, '/cases/new')).toEqual({ route: 'new case page' })
+    expect(matchRoute(routes, '/cases')).toEqual({ route: 'cases page' })
+  })
+
+  it('decodes escaped characters in the value', () => {
+    expect(matchRoute(routes, '/cases/a%20b')?.params).toEqual({ id: 'a b' })
+  })
+
+  it.each(['/cases/c1/extra', '/cases/c1/notes', '/cases/%E0%A4%A', '/people/c1', '/cases/:id/notes'])('finds no page for %s', (path) => {
+    expect(matchRoute(routes, path)).toBeUndefined()
+  })
+
+  it('does not treat a pattern written into the address as an exact path', () => {
+    expect(matchRoute(routes, '/cases/:id')).toEqual({ route: 'case page', params: { id: ':id' } })
+  })
+
+  describe('while the app runs', () => {
+    let router: Router | undefined
+    afterEach(() => router?.stop())
+
+    function goTo(hash: string): void {
+      window.history.pushState(null, '', hash)
+      window.dispatchEvent(new HashChangeEvent('hashchange'))
+    }
+
+    it('reports the values with the change, and moves between two cases', () => {
+      window.history.replaceState(null, '', '/#/cases/c1')
+      const changes: RouteChange<string>[] = []
+      router = createRouter({ routes, defaultPath: '/sign-in', onChange: (c) => changes.push(c) })
+      router.start()
+      goTo('#/cases/c2')
+      goTo('#/cases/new')
+      expect(changes).toEqual([
+        { path: '/cases/c1', route: 'case page', params: { id: 'c1' }, initial: true },
+        { path: '/cases/c2', route: 'case page', params: { id: 'c2' }, initial: false },
+        { path: '/cases/new', route: 'new case page', initial: false },
+      ])
+    })
+
+    it('stays on a page that has unsaved work, and puts its address back', () => {
+      window.history.replaceState(null, '', '/#/cases/c1')
+      const changes: RouteChange<string>[] = []
+      let unsaved = true
+      const asked: [string, string][] = []
+      router = createRouter({
+        routes,
+        defaultPath: '/sign-in',
+        onChange: (c) => changes.push(c),
+        canLeave: (from, to) => {
+          asked.push([from, to])
+          return !unsaved
+        },
+      })
+      router.start()
+      goTo('#/cases')
+      expect(changes.map((c) => c.path)).toEqual(['/cases/c1'])
+      expect(window.location.hash).toBe('#/cases/c1')
+      expect(asked).toEqual([['/cases/c1', '/cases']])
+
+      unsaved = false
+      goTo('#/cases')
+      expect(changes.map((c) => c.path)).toEqual(['/cases/c1', '/cases'])
+    })
+
+    it('does not ask about in-page links such as the skip link', () => {
+      window.history.replaceState(null, '', '/#/cases/c1')
+      const canLeave = vi.fn(() => false)
+      router = createRouter({ routes, defaultPath: '/sign-in', onChange: () => {}, canLeave })
+      router.start()
+      goTo('#main-content')
+      expect(canLeave).not.toHaveBeenCalled()
+    })
   })
 })

@@ -20,6 +20,10 @@ export interface ShellOptions {
 
 export interface Shell {
   main: HTMLElement
+  /** Where the sync status goes; null on the startup error, which has no app to sync. */
+  syncStatus: HTMLElement | null
+  /** The polite live region for announcements from any page. */
+  liveRegion: HTMLElement
   /** Marks the navigation item for `path` as the current page. */
   setCurrent(path: string | null): void
 }
@@ -67,6 +71,9 @@ function markup(o: ShellOptions): SafeHtml {
       </div>
       ${o.councilName !== null && serviceNavigation(o.navigation)}
     </header>
+    ${o.councilName !== null &&
+    html`<section class="doorstep-sync-status" aria-label="Sync status" data-sync-status></section>`}
+    <div class="govuk-visually-hidden" aria-live="polite" aria-atomic="true" data-live-region></div>
     <div class="doorstep-main">
       <div class="govuk-width-container">
         <main class="govuk-main-wrapper" id="main-content"></main>
@@ -99,6 +106,8 @@ export function renderShell(root: HTMLElement, options: ShellOptions): Shell {
 
   return {
     main,
+    syncStatus: root.querySelector<HTMLElement>('[data-sync-status]'),
+    liveRegion: root.querySelector<HTMLElement>('[data-live-region]')!,
     setCurrent(path) {
       // Only the <li>s are replaced: the ServiceNavigation component keeps a
       // reference to the <ul> for its mobile menu toggle.

@@ -105,3 +105,32 @@ export function summaryList(rows: readonly SummaryListRow[]): SafeHtml {
       )}
     </dl>`
 }
+
+export interface SelectOption {
+  value: string
+  text: string
+}
+
+export interface SelectOptions {
+  id: string
+  label: string
+  options: readonly SelectOption[]
+  value?: string
+  hint?: string
+  /** Extra classes for the form group, e.g. to lay filters out in a grid. */
+  groupClasses?: string
+}
+
+export function select(o: SelectOptions): SafeHtml {
+  return html`
+    <div class="govuk-form-group${o.groupClasses ? ` ${o.groupClasses}` : ''}">
+      <label class="govuk-label" for="${o.id}">${o.label}</label>
+      ${o.hint !== undefined && html`<div id="${o.id}-hint" class="govuk-hint">${o.hint}</div>`}
+      <select class="govuk-select" id="${o.id}" name="${o.id}"${describedBy(o.id, o.hint, undefined)}>
+        ${o.options.map(
+          (option) =>
+            html`<option value="${option.value}"${option.value === o.value ? html` selected` : ''}>${option.text}</option>`,
+        )}
+      </select>
+    </div>`
+}

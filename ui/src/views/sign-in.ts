@@ -1,16 +1,43 @@
 import { html, renderInto, type SafeHtml } from '../html'
-import { describeIpcError, signIn } from '../ipc'
+import { HOME_PATH, SET_PIN_PATH, markUnlocked } from '../idle'
+import { describeIpcError, lockStatus, signIn } from '../ipc'
 import { normaliseSignIn, validateSignIn, type FieldError, type SignInValues } from '../validation'
 import { errorSummary, passwordInput, textInput, type ErrorSummaryItem } from './govuk-markup'
+import { importantBanner } from './lock-markup'
 import type { View, ViewContext } from './view'
 
 export const SIGN_IN_FAILED_FALLBACK = 'Doorstep could not sign you in. Try again.'
 
 interface SignInState {
   values: SignInValues
+  /**
+   * The address IT set (machine policy) or the settings hold. It is shown as
+   * text, not an input: a caseworker has no reason to change it, and a typo
+   * would send their password somewhere else.
+   */
+  fixedServer: string | null
   fieldErrors: readonly FieldError[]
   /** A problem reported by the server or the Rust side, not tied to one field. */
   problem: string | null
+  /** Why the person was sent here (such as too many wrong PINs), until they sign in. */
+  notice: string | null
+}
+
+let pendingNotice: string | null = null
+
+/**
+ * Shows `message` at the top of the sign-in page the next time it opens: for
+ * pages that send the person here, such as the lock screen after the last
+ * wrong PIN.
+ */
+export function noticeForSignIn(message: string): void {
+  pendingNotice = message
+}
+
+function takeNotice(): string | null {
+  const notice = pendingNotice
+  pendingNotice = null
+  return notice
 }
 
 function fieldError(state: SignInState, field: keyof SignInValues): string | undefined {
@@ -26,18 +53,21 @@ function markup(state: SignInState): SafeHtml {
     <div class="govuk-grid-row">
       <div class="govuk-grid-column-two-thirds">
         ${items.length > 0 && errorSummary(items)}
+        ${state.notice !== null && importantBanner('sign-in-notice', state.notice)}
         <h1 class="govuk-heading-l" tabindex="-1">Sign in</h1>
         <p class="govuk-body">Sign in with the username and password your council gave you. You need to be connected to the internet or your council’s network to sign in.</p>
         <form class="doorstep-sign-in" novalidate>
-          ${textInput({
-            id: 'server',
-            label: 'Server address',
-            hint: 'Your IT service desk will give you this. For example, https://doorstep.yourcouncil.gov.uk',
-            type: 'url',
-            autocomplete: 'url',
-            value: state.values.server,
-            ...optional('error', fieldError(state, 'server')),
-          })}
+          ${state.fixedServer === null
+            ? textInput({
+                id: 'server',
+                label: 'Server address',
+                hint: 'Your IT service desk will give you this. For example, https://doorstep.yourcouncil.gov.uk',
+                type: 'url',
+                autocomplete: 'url',
+                value: state.values.server,
+                ...optional('error', fieldError(state, 'server')),
+              })
+            : fixedServerMarkup(state.fixedServer)}
           ${textInput({
             id: 'username',
             label: 'Username',
@@ -58,17 +88,39 @@ function markup(state: SignInState): SafeHtml {
     </div>`
 }
 
+/** The server address as plain text, and who to ask if it looks wrong. */
+function fixedServerMarkup(server: string): SafeHtml {
+  return html`
+    <dl class="govuk-summary-list govuk-summary-list--no-border doorstep-fixed-server">
+      <div class="govuk-summary-list__row">
+        <dt class="govuk-summary-list__key">Server</dt>
+        <dd class="govuk-summary-list__value govuk-!-text-break-word" data-fixed-server>${server}</dd>
+      </div>
+    </dl>
+    <p class="govuk-hint">Your council set this address. If it looks wrong, contact your IT service desk.</p>`
+}
+
 /** Spreads `{ [key]: value }` only when there is a value, for exactOptionalPropertyTypes. */
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 }
 
-function readValues(form: HTMLFormElement): SignInValues {
+function readValues(form: HTMLFormElement, fixedServer: string | null): SignInValues {
   const value = (name: string): string => {
     const field = form.elements.namedItem(name)
     return field instanceof HTMLInputElement ? field.value : ''
   }
-  return { server: value('server'), username: value('username'), password: value('password') }
+  return { server: fixedServer ?? value('server'), username: value('username'), password: value('password') }
+}
+
+/** Where a new sign-in goes: Set your PIN if there is none yet (so the lock can work offline), otherwise My cases. */
+async function pageAfterSignIn(): Promise<string> {
+  try {
+    return (await lockStatus()).pinSet ? HOME_PATH : SET_PIN_PATH
+  } catch {
+    // An older Rust without the lock: nothing to set up.
+    return HOME_PATH
+  }
 }
 
 function show(container: HTMLElement, ctx: ViewContext, state: SignInState): void {
@@ -90,10 +142,14 @@ export const signInView: View = {
   title: 'Sign in',
   render(container, ctx) {
     let pending = false
+    const fixedServer = ctx.info.serverUrl
+    const notice = takeNotice()
     show(container, ctx, {
-      values: { server: ctx.info.serverUrl ?? '', username: '', password: '' },
+      values: { server: fixedServer ?? '', username: '', password: '' },
+      fixedServer,
       fieldErrors: [],
       problem: null,
+      notice,
     })
 
     // Listen on the container: the form is replaced each time errors are shown.
@@ -104,18 +160,29 @@ export const signInView: View = {
       const form = event.target
       if (!(form instanceof HTMLFormElement) || pending) return
 
-      const values = readValues(form)
-      const fieldErrors = validateSignIn(values)
+      const values = readValues(form, fixedServer)
+      // A fixed address is Rust's to check: it has no field to link an error to.
+      const fieldErrors = validateSignIn(values).filter((e) => fixedServer === null || e.field !== 'server')
       if (fieldErrors.length > 0) {
-        show(container, ctx, { values, fieldErrors, problem: null })
+        show(container, ctx, { values, fixedServer, fieldErrors, problem: null, notice })
         return
       }
 
       pending = true
       signIn(normaliseSignIn(values))
-        .then(() => ctx.navigate('/cases'))
+        .then(async () => {
+          // Rust opens the window on a full sign-in, whatever the lock said.
+          markUnlocked()
+          ctx.navigate(await pageAfterSignIn())
+        })
         .catch((error: unknown) => {
-          show(container, ctx, { values, fieldErrors: [], problem: describeIpcError(error, SIGN_IN_FAILED_FALLBACK) })
+          show(container, ctx, {
+            values,
+            fixedServer,
+            fieldErrors: [],
+            problem: describeIpcError(error, SIGN_IN_FAILED_FALLBACK),
+            notice,
+          })
         })
         .finally(() => {
           pending = false

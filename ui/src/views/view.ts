@@ -1,4 +1,5 @@
 import type { AppInfo } from '../ipc'
+import type { RouteParams } from '../router'
 
 /** What the app gives each page. */
 export interface ViewContext {
@@ -8,6 +9,11 @@ export interface ViewContext {
   setTitle(title: string, options?: { error?: boolean }): void
   /** Starts GOV.UK Frontend components inside markup the page rendered itself. */
   initComponents(scope: Element): void
+  /**
+   * The values of the route pattern's `:name` segments (`id` for
+   * `/cases/:id`). Empty or absent for pages with an exact path.
+   */
+  params?: RouteParams
 }
 
 export interface View {

@@ -93,11 +93,12 @@ describe('the built app under the Tauri CSP', () => {
 })
 
 describe('pages', () => {
-  test('Sign in is the start page, prefilled with the known server, and accessible', async () => {
+  test('Sign in is the start page, showing the server the council set as fixed text, and accessible', async () => {
     await withApp({}, async (page) => {
       assert.equal(await page.title(), 'Sign in – Doorstep')
       assert.equal(await page.locator('h1').textContent(), 'Sign in')
-      assert.equal(await page.inputValue('#server'), 'http://127.0.0.1:8787')
+      assert.equal(await page.locator('[data-fixed-server]').textContent(), 'http://127.0.0.1:8787')
+      assert.equal(await page.locator('#server').count(), 0, 'no server field to mistype')
       assert.equal(await page.getAttribute('a.govuk-service-navigation__link[href="#/sign-in"]', 'aria-current'), 'page')
       // The password input's Show button is only revealed by its JavaScript.
       assert.equal(await page.locator('.govuk-password-input__toggle').isVisible(), true)
@@ -263,8 +264,7 @@ describe('using Doorstep with only a keyboard', () => {
       assert.equal((await activeElement(page)).tag, 'h1')
 
       // Fill the form, forgetting the password, and submit with the button.
-      await page.keyboard.press('Tab')
-      assert.equal((await activeElement(page)).id, 'server')
+      // The server address is the council's, shown as text: no Tab stop.
       await page.keyboard.press('Tab')
       assert.equal((await activeElement(page)).id, 'username')
       assert.notEqual(await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle), 'none')
@@ -292,12 +292,12 @@ describe('using Doorstep with only a keyboard', () => {
       await page.locator('.govuk-error-summary', { hasText: 'The username or password is not right' }).waitFor()
       assert.match((await activeElement(page)).className, /govuk-error-summary/)
 
-      // The right password signs in and opens My cases.
+      // The right password signs in; this laptop has no PIN yet, so Set your PIN opens.
       await page.focus('#password')
       await page.keyboard.press('ControlOrMeta+a')
       await page.keyboard.type(RIGHT_PASSWORD)
       await page.keyboard.press('Enter')
-      await page.locator('h1', { hasText: 'My cases' }).waitFor()
+      await page.locator('h1', { hasText: 'Set your PIN' }).waitFor()
       assert.equal((await activeElement(page)).tag, 'h1')
 
       const calls = await page.evaluate(() => globalThis.__DOORSTEP_IPC_CALLS__)

@@ -1,54 +1,53 @@
 // Stands in for the Rust side in browser tests. Bundled to an IIFE by
 // helpers.mjs and injected with page.addInitScript, so it runs before the
 // app's own module. A test picks a scenario by setting
-// globalThis.__DOORSTEP_MOCK__ in the same init script.
+// globalThis.__DOORSTEP_MOCK__ in the same init script; the fake device
+// it drives (fake-device.ts) is then `globalThis.__DOORSTEP_FAKE__`, and every
+// command the page sent is in `globalThis.__DOORSTEP_IPC_CALLS__`.
 import { mockIPC } from '@tauri-apps/api/mocks'
-import type { AppInfo } from '../../src/ipc'
-
-interface MockScenario {
-  appInfo?: Partial<AppInfo>
-  /** Makes app_info reject with this value. */
-  appInfoError?: unknown
-  /** sign_in succeeds only with this password. */
-  acceptPassword?: string
-  /** What sign_in rejects with for any other password. */
-  signInError?: unknown
-}
+import { FakeDevice, type FakeScenario } from './fake-device'
 
 interface RecordedCall {
   cmd: string
   payload: unknown
+  /** Sent with a raw body (attach_file), lower-cased as Rust reads them. */
+  headers?: Record<string, string>
 }
 
 declare global {
-  var __DOORSTEP_MOCK__: MockScenario | undefined
+  var __DOORSTEP_MOCK__: FakeScenario | undefined
   var __DOORSTEP_IPC_CALLS__: RecordedCall[]
+  var __DOORSTEP_FAKE__: FakeDevice
 }
 
-const DEFAULT_APP_INFO: AppInfo = {
-  version: '0.1.0',
-  dataDir: '/home/caseworker/.local/share/uk.org.doorstep.desktop',
-  serverUrl: 'http://127.0.0.1:8787',
-  council: { name: 'Example Borough Council', colour: '#1d4f91' },
-}
-
-const scenario: MockScenario = globalThis.__DOORSTEP_MOCK__ ?? {}
-const appInfo: AppInfo = { ...DEFAULT_APP_INFO, ...scenario.appInfo }
+const device = new FakeDevice(globalThis.__DOORSTEP_MOCK__ ?? {})
+globalThis.__DOORSTEP_FAKE__ = device
 globalThis.__DOORSTEP_IPC_CALLS__ = []
 
-mockIPC((cmd, payload) => {
-  globalThis.__DOORSTEP_IPC_CALLS__.push({ cmd, payload })
-  switch (cmd) {
-    case 'app_info':
-      if (scenario.appInfoError !== undefined) throw scenario.appInfoError
-      return appInfo
-    case 'sign_in': {
-      const password = (payload as { password?: unknown } | undefined)?.password
-      if (scenario.acceptPassword !== undefined && password === scenario.acceptPassword) return null
-      throw scenario.signInError ?? 'The username or password is not right'
-    }
-    default:
-      // What Tauri itself rejects with for a command Rust does not have.
-      throw `Command ${cmd} not found`
+// The headers of the invoke being answered. mockIPC calls its handler with
+// (cmd, payload) only, dropping invoke's options, where attach_file sends the
+// case id, file name and media type; the wrapper below keeps them for it.
+let headers: Record<string, string> | undefined
+
+mockIPC(
+  (cmd, payload) => {
+    globalThis.__DOORSTEP_IPC_CALLS__.push(headers === undefined ? { cmd, payload } : { cmd, payload, headers })
+    return device.handle(cmd, payload as Record<string, unknown> | undefined, headers)
+  },
+  // listen() and the fake's emit() of `sync-status` go through the mock's event bus.
+  { shouldMockEvents: true },
+)
+
+type Invoke = (cmd: string, args?: unknown, options?: { headers?: HeadersInit }) => Promise<unknown>
+const internals = (window as unknown as { __TAURI_INTERNALS__: { invoke: Invoke } }).__TAURI_INTERNALS__
+const mockedInvoke = internals.invoke
+internals.invoke = (cmd, args, options) => {
+  // The mock's invoke calls the handler before it first awaits, so the
+  // headers are read while they are still set.
+  headers = options?.headers === undefined ? undefined : Object.fromEntries([...new Headers(options.headers)].map(([name, value]) => [name.toLowerCase(), value]))
+  try {
+    return mockedInvoke(cmd, args, options)
+  } finally {
+    headers = undefined
   }
-})
+}

@@ -1,0 +1,745 @@
+// The case page (`/cases/:id`): everything a caseworker records about one
+// case. It loads the case with `showCase`, shows risk warnings first, and
+// after each save announces "Saved on this laptop", nudges the background
+// sync (`changeSaved`) and renders the case again from Rust, so the page
+// never shows a change that was not stored.
+import { renderInto } from '../html'
+import {
+  addItem,
+  addNote,
+  addPerson,
+  attachFile,
+  attachmentBytes,
+  changeSaved,
+  checkIn,
+  checkOut,
+  editNote,
+  setField,
+  setNarrative,
+  showCase,
+  submitForReview,
+  ipcErrorOf,
+  type CasePage,
+  type CaseView,
+  type PersonInput,
+} from '../ipc'
+import { clearLeaveGuard, setLeaveGuard, type LeaveGuard } from '../leave-guard'
+import { announce } from '../live-region'
+import {
+  PERSON_FIELDS,
+  fieldNameFromRust,
+  idPart,
+  inputIdFor,
+  readChoice,
+  readDate,
+  readDateParts,
+  readText,
+  requiredMessage,
+  type FieldProblem,
+} from './case-page-fields'
+import { instantFromDateTimeLocal, itemText, toDateTimeLocal } from './case-page-format'
+import {
+  ATTACH_INPUT_ID,
+  CHANGE_INPUT_ID,
+  MAX_ATTACHMENT_BYTES,
+  SIGNATURE_METHOD_ID,
+  LOAD_ERROR_TITLE,
+  NOT_FOUND_TITLE,
+  SOMEONE_ELSE,
+  activeRisks,
+  caseHeading,
+  casePageMarkup,
+  changeButtonId,
+  editableField,
+  isImage,
+  loadErrorMarkup,
+  loadingMarkup,
+  notFoundMarkup,
+  type Panel,
+} from './case-page-markup'
+import { Previews, attachmentPreviewKey, signaturePreviewKey } from './case-page-previews'
+import { attachSignaturePad, type SignaturePad } from './case-page-signature'
+import type { View, ViewContext } from './view'
+
+export const SAVED_MESSAGE = 'Saved on this laptop'
+
+/** What a submitted form asks for: problems to show, or a save to run. */
+type Submission =
+  | { problems: FieldProblem[] }
+  | {
+      save: () => Promise<unknown>
+      /** The input a Rust `invalid_field` error belongs to, from the field name Rust gives. */
+      inputFor: (rustField: string) => string | undefined
+      /** For a form with one input: every error Rust gives is about it, field error or not. */
+      errorsAt?: string
+      /** Where focus goes once the page shows the saved change. */
+      focusAfter: string | null
+    }
+
+type Drafts = Map<string, string | boolean>
+
+/** Remembers what was typed in every field, so rendering the page again keeps it. */
+function captureDrafts(root: Element): Drafts {
+  const drafts: Drafts = new Map()
+  root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[id], textarea[id]').forEach((field) => {
+    // A script may only empty a file input; the chosen files are carried over separately.
+    if (field instanceof HTMLInputElement && field.type === 'file') return
+    drafts.set(field.id, field instanceof HTMLInputElement && field.type === 'radio' ? field.checked : field.value)
+  })
+  return drafts
+}
+
+function restoreDrafts(root: Element, drafts: Drafts): void {
+  drafts.forEach((value, id) => {
+    const field = root.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${CSS.escape(id)}`)
+    if (!field) return
+    if (typeof value === 'boolean' && field instanceof HTMLInputElement) field.checked = value
+    else if (typeof value === 'string') field.value = value
+  })
+}
+
+function idsWithin(element: Element | null): string[] {
+  return element ? [...element.querySelectorAll('input[id], textarea[id]')].map((field) => field.id) : []
+}
+
+const normaliseLineEndings = (text: string) => text.replace(/\r\n?/g, '\n')
+
+/** Every picture the case can show, so those of attachments or consent records that have gone are let go. */
+function pictureKeys(view: CaseView): Set<string> {
+  return new Set([
+    ...view.attachments.filter(isImage).map((a) => attachmentPreviewKey(a.sha256)),
+    ...view.consents.filter((c) => itemText(c, 'signature_attachment') !== null).map((c) => signaturePreviewKey(c.id)),
+  ])
+}
+
+class CasePageController {
+  private readonly content = document.createElement('div')
+  private page: CasePage | null = null
+  private panel: Panel | null = null
+  private problems: FieldProblem[] = []
+  private leaveTo: string | null = null
+  /** The button that opened the current panel, for focus when it closes. */
+  private opener: string | null = null
+  private busy = false
+  private signaturePad: SignaturePad | null = null
+  private signatureDrawing: string | null = null
+  private readonly previews = new Previews()
+  /** Pictures being read from Rust, so a second click does not read them twice. */
+  private readonly loadingPictures = new Set<string>()
+  // Views are not told when the app replaces them; every page change comes
+  // with a hashchange, after which a page no longer in the document lets go
+  // of its pictures.
+  private readonly onHashChange = () => setTimeout(() => this.stillShown())
+  private readonly guard: LeaveGuard = {
+    hasUnsavedChanges: () => this.content.isConnected && this.narrativeChanged(),
+    onBlocked: (to) => {
+      this.leaveTo = to
+      this.render({ focus: 'leave-warning' })
+    },
+  }
+
+  constructor(
+    private readonly container: HTMLElement,
+    private readonly ctx: ViewContext,
+    private readonly caseId: string,
+  ) {}
+
+  start(): void {
+    this.content.className = 'doorstep-case-page'
+    this.container.replaceChildren(this.content)
+    renderInto(this.content, loadingMarkup())
+    this.content.addEventListener('submit', (event) => this.onSubmit(event))
+    this.content.addEventListener('click', (event) => this.onClick(event))
+    this.content.addEventListener('input', (event) => {
+      if (event.target instanceof HTMLTextAreaElement && event.target.id === 'narrative') this.showNarrativeState()
+    })
+    this.content.addEventListener('change', (event) => {
+      if (event.target instanceof HTMLInputElement && event.target.name === SIGNATURE_METHOD_ID) this.showChosenSignatureMethod()
+    })
+    window.addEventListener('hashchange', this.onHashChange)
+    setLeaveGuard(this.guard)
+    void this.load()
+  }
+
+  // -------------------------------------------------------------------------
+  // Loading and rendering
+  // -------------------------------------------------------------------------
+
+  /** False once the person has gone to another page: its title and focus are not ours to change. */
+  private stillShown(): boolean {
+    if (this.content.isConnected) return true
+    clearLeaveGuard(this.guard)
+    this.previews.clear()
+    window.removeEventListener('hashchange', this.onHashChange)
+    return false
+  }
+
+  private async load(): Promise<void> {
+    let page: CasePage
+    try {
+      page = await showCase(this.caseId)
+    } catch (error) {
+      if (this.stillShown()) this.showLoadError(error, this.content.contains(document.activeElement))
+      return
+    }
+    if (!this.stillShown()) return
+    this.page = page
+    this.previews.keepOnly(pictureKeys(page.case))
+    // Focus on the loading heading means the person navigated here: move it
+    // on to the case once it is shown. On first load it stays at the top.
+    const hadFocus = this.content.contains(document.activeElement)
+    const hasRisks = activeRisks(this.page.case).length > 0
+    // Risk warnings are read first, before anything else on the case.
+    this.render({ focus: hadFocus ? (hasRisks ? 'case-risks' : 'heading') : null, keepDrafts: false })
+  }
+
+  private showLoadError(error: unknown, hadFocus: boolean): void {
+    clearLeaveGuard(this.guard)
+    const problem = ipcErrorOf(error, 'Doorstep could not read the case.')
+    if (problem.code === 'no_such_case') {
+      renderInto(this.content, notFoundMarkup())
+      this.ctx.setTitle(NOT_FOUND_TITLE)
+    } else {
+      renderInto(this.content, loadErrorMarkup(problem.message))
+      this.ctx.setTitle(LOAD_ERROR_TITLE)
+    }
+    this.ctx.initComponents(this.content)
+    if (hadFocus) this.content.querySelector<HTMLElement>('h1')?.focus()
+  }
+
+  /**
+   * Renders the case from `this.page`. Typed values survive unless
+   * `keepDrafts` is false; `forget` lists fields to start empty again.
+   */
+  private render(options: { focus?: string | null; keepDrafts?: boolean; forget?: readonly string[] } = {}): void {
+    const page = this.page
+    if (page === null) return
+    const drafts = options.keepDrafts === false ? new Map() : captureDrafts(this.content)
+    for (const id of options.forget ?? []) drafts.delete(id)
+    const narrativeDraft = drafts.get('narrative')
+    drafts.delete('narrative')
+    const chosenFiles = options.forget?.includes(ATTACH_INPUT_ID) || options.keepDrafts === false ? null : this.fileInput()?.files
+    this.rememberSignature()
+    this.signaturePad?.destroy()
+    this.signaturePad = null
+
+    renderInto(
+      this.content,
+      casePageMarkup({
+        page,
+        panel: this.panel,
+        problems: this.problems,
+        leaveBlocked: this.leaveTo !== null,
+        previews: this.previews,
+        now: new Date(),
+      }),
+    )
+    restoreDrafts(this.content, drafts)
+    const fileInput = this.fileInput()
+    if (fileInput && chosenFiles && chosenFiles.length > 0) fileInput.files = chosenFiles
+    this.showChosenSignatureMethod()
+    const narrative = this.narrativeField()
+    if (narrative) narrative.value = typeof narrativeDraft === 'string' ? narrativeDraft : page.case.narrative
+    this.showNarrativeState()
+    this.startSignaturePad()
+
+    this.ctx.setTitle(this.title(), { error: this.problems.length > 0 })
+    // Each render replaces the page's markup, so its components start afresh.
+    this.ctx.initComponents(this.content)
+    // The error summary takes focus as it starts; otherwise move focus on purpose.
+    if (this.problems.length === 0 && options.focus) this.focus(options.focus)
+  }
+
+  private title(): string {
+    const view = this.page!.case
+    const { heading } = caseHeading(view)
+    const reference = view.fields['reference']?.value
+    const short = heading.length > 60 ? `${heading.slice(0, 59)}…` : heading
+    return typeof reference === 'string' && reference !== '' ? `${reference}: ${short}` : `Case: ${short}`
+  }
+
+  private focus(target: string): void {
+    const element =
+      target === 'heading'
+        ? this.content.querySelector<HTMLElement>('h1')
+        : this.content.querySelector<HTMLElement>(`#${CSS.escape(target)}`)
+    element?.focus()
+  }
+
+  // -------------------------------------------------------------------------
+  // Narrative and signature
+  // -------------------------------------------------------------------------
+
+  private narrativeField(): HTMLTextAreaElement | null {
+    return this.content.querySelector<HTMLTextAreaElement>('#narrative')
+  }
+
+  private narrativeChanged(): boolean {
+    const field = this.narrativeField()
+    if (!field || this.page === null) return false
+    return normaliseLineEndings(field.value) !== normaliseLineEndings(this.page.case.narrative)
+  }
+
+  private showNarrativeState(): void {
+    const note = this.content.querySelector<HTMLElement>('#narrative-unsaved')
+    if (note) note.hidden = !this.narrativeChanged()
+  }
+
+  private startSignaturePad(): void {
+    const canvas = this.content.querySelector<HTMLCanvasElement>('#consent-signature-pad')
+    if (!canvas) return
+    this.signaturePad = attachSignaturePad(canvas)
+    if (this.signatureDrawing !== null) this.signaturePad.restore(this.signatureDrawing)
+  }
+
+  private rememberSignature(): void {
+    if (this.signaturePad) this.signatureDrawing = this.signaturePad.toDataUrl()
+  }
+
+  /** GOV.UK's conditional reveal: the drawing area or the typed signature, under the radio chosen. */
+  private showChosenSignatureMethod(): void {
+    this.content.querySelectorAll<HTMLInputElement>(`input[name="${SIGNATURE_METHOD_ID}"]`).forEach((radio) => {
+      const revealed = radio.getAttribute('aria-controls') ?? radio.dataset['ariaControls']
+      const area = revealed === undefined ? null : this.content.querySelector(`#${CSS.escape(revealed)}`)
+      area?.classList.toggle('govuk-radios__conditional--hidden', !radio.checked)
+    })
+  }
+
+  /** A drawn signature as a PNG attachment of the case; resolves to its sha256. */
+  private async saveDrawnSignature(pad: SignaturePad): Promise<string> {
+    const png = await pad.toPngBlob()
+    if (png === null) throw new Error('Doorstep could not read the drawn signature. Try again, or select ‘They type their name’.')
+    const date = toDateTimeLocal(new Date()).slice(0, 10)
+    return attachFile(this.caseId, new File([png], `signature-${date}.png`, { type: 'image/png' }))
+  }
+
+  // -------------------------------------------------------------------------
+  // Attachments and pictures
+  // -------------------------------------------------------------------------
+
+  private fileInput(): HTMLInputElement | null {
+    return this.content.querySelector<HTMLInputElement>(`#${ATTACH_INPUT_ID}`)
+  }
+
+  /**
+   * Shows a picture stored as an attachment (an image's preview, or a drawn
+   * signature), or hides it when it is shown. Focus stays on the button.
+   */
+  private async togglePicture(key: string, buttonId: string, sha256: string): Promise<void> {
+    if (this.previews.get(key)?.kind === 'shown') {
+      this.previews.hide(key)
+      this.render({ focus: buttonId })
+      return
+    }
+    if (this.loadingPictures.has(key)) return
+    this.loadingPictures.add(key)
+    let bytes: ArrayBuffer
+    try {
+      bytes = await attachmentBytes(this.caseId, sha256)
+    } catch (error) {
+      if (!this.stillShown()) return
+      const { message } = ipcErrorOf(error, 'Doorstep could not open the file. Try again.')
+      this.previews.fail(key, message)
+      this.render({ focus: buttonId })
+      announce(message)
+      return
+    } finally {
+      this.loadingPictures.delete(key)
+    }
+    // Gone to another page meanwhile: make no URL that nothing would revoke.
+    if (!this.stillShown()) return
+    const mediaType = this.page?.case.attachments.find((a) => a.sha256 === sha256)?.mediaType ?? 'image/png'
+    this.previews.show(key, bytes, mediaType)
+    this.render({ focus: buttonId })
+  }
+
+  // -------------------------------------------------------------------------
+  // Events
+  // -------------------------------------------------------------------------
+
+  private onClick(event: MouseEvent): void {
+    const target = event.target instanceof Element ? event.target.closest<HTMLElement>('[data-action]') : null
+    if (!target || !this.content.contains(target)) return
+    const data = target.dataset
+    switch (data['action']) {
+      case 'jump':
+        // In-page links would replace the route in the address; move focus instead.
+        event.preventDefault()
+        this.content.querySelector<HTMLElement>(`#${CSS.escape(data['section'] ?? '')}`)?.focus()
+        this.content.querySelector<HTMLElement>(`#${CSS.escape(data['section'] ?? '')}`)?.scrollIntoView?.()
+        return
+      case 'change-field': {
+        const path = data['path'] ?? ''
+        const field = editableField(path)
+        return this.openPanel({ kind: 'change-field', path }, target.id, field?.kind === 'status' ? CHANGE_INPUT_ID : inputIdFor(CHANGE_INPUT_ID, field))
+      }
+      case 'add-person':
+        return this.openPanel({ kind: 'add-person' }, target.id, 'person-name')
+      case 'record-consent':
+        return this.openPanel({ kind: 'record-consent' }, target.id, 'record-consent-heading')
+      case 'correct-note':
+        return this.openPanel({ kind: 'correct-note', noteId: data['note'] ?? '' }, target.id, 'correction-text')
+      case 'check-in':
+        return this.openPanel({ kind: 'check-in', visitId: data['visit'] ?? '' }, target.id, 'check-in-expected-end')
+      case 'check-out':
+        return this.openPanel({ kind: 'check-out', visitId: data['visit'] ?? '' }, target.id, 'check-out-outcome')
+      case 'confirm-submit':
+        return this.openPanel({ kind: 'confirm-submit' }, target.id, 'confirm-submit-heading')
+      case 'cancel':
+        return this.closePanel()
+      case 'clear-signature':
+        this.signaturePad?.clear()
+        this.signatureDrawing = null
+        return
+      case 'preview-attachment': {
+        const sha = data['sha'] ?? ''
+        void this.togglePicture(attachmentPreviewKey(sha), target.id, sha)
+        return
+      }
+      case 'show-signature': {
+        const consentId = data['consent'] ?? ''
+        const record = this.page?.case.consents.find((c) => c.id === consentId)
+        const sha = record ? itemText(record, 'signature_attachment') : null
+        if (sha !== null) void this.togglePicture(signaturePreviewKey(consentId), target.id, sha)
+        return
+      }
+      case 'toggle-task': {
+        const taskId = data['task'] ?? ''
+        const done = data['done'] === 'yes' ? 'yes' : 'no'
+        void this.runSave({ save: () => setField(this.caseId, `tasks.${taskId}.done`, done), inputFor: () => undefined, focusAfter: target.id }, [])
+        return
+      }
+      case 'discard-and-leave': {
+        const to = this.leaveTo
+        const field = this.narrativeField()
+        if (field && this.page) field.value = this.page.case.narrative
+        this.leaveTo = null
+        if (to !== null) this.ctx.navigate(to)
+        return
+      }
+      case 'retry-load':
+        renderInto(this.content, loadingMarkup())
+        this.content.querySelector<HTMLElement>('h1')?.focus()
+        setLeaveGuard(this.guard)
+        void this.load()
+        return
+    }
+  }
+
+  private openPanel(panel: Panel, openerId: string, focusId: string): void {
+    const forget = idsWithin(this.content.querySelector('[data-panel]'))
+    if (panel.kind !== 'record-consent') this.signatureDrawing = null
+    this.panel = panel
+    this.opener = openerId
+    this.problems = []
+    this.render({ forget, focus: focusId })
+  }
+
+  private closePanel(): void {
+    const forget = idsWithin(this.content.querySelector('[data-panel]'))
+    const opener = this.opener
+    this.panel = null
+    this.opener = null
+    this.problems = []
+    this.signaturePad = null
+    this.signatureDrawing = null
+    this.render({ forget, focus: opener })
+  }
+
+  private onSubmit(event: SubmitEvent): void {
+    // Rust saves; there is nowhere to post to (and the CSP forbids it).
+    event.preventDefault()
+    const form = event.target
+    if (!(form instanceof HTMLFormElement) || this.page === null) return
+    const submission = this.submissionFor(form)
+    if (submission === null) return
+    const forget = [...form.elements].map((element) => element.id).filter(Boolean)
+    if ('problems' in submission) {
+      if (submission.problems.length > 0) {
+        this.problems = submission.problems
+        this.render()
+      }
+      return
+    }
+    const continueTo = event.submitter instanceof HTMLElement && event.submitter.dataset['continue'] === 'yes' ? this.leaveTo : null
+    void this.runSave(submission, forget, continueTo)
+  }
+
+  private async runSave(
+    submission: Extract<Submission, { save: unknown }>,
+    forget: readonly string[],
+    continueTo: string | null = null,
+  ): Promise<void> {
+    if (this.busy) return
+    this.busy = true
+    try {
+      await submission.save()
+    } catch (error) {
+      if (!this.stillShown()) return
+      const problem = ipcErrorOf(error, 'Doorstep could not save the change. Try again.')
+      const fieldId =
+        submission.errorsAt ?? (problem.code === 'invalid_field' && problem.field !== undefined ? submission.inputFor(problem.field) : undefined)
+      this.problems = [fieldId === undefined ? { text: problem.message } : { text: problem.message, fieldId }]
+      this.render()
+      return
+    } finally {
+      this.busy = false
+    }
+    // The change is stored; the nudge only tells the background sync to
+    // send it sooner, so a failure here loses nothing and is not shown.
+    changeSaved().catch(() => {})
+    this.panel = null
+    this.opener = null
+    this.problems = []
+    this.signatureDrawing = null
+    if (continueTo !== null) {
+      this.leaveTo = null
+      announce(SAVED_MESSAGE)
+      this.ctx.navigate(continueTo)
+      return
+    }
+    this.leaveTo = null
+    let page: CasePage
+    try {
+      page = await showCase(this.caseId)
+    } catch (error) {
+      if (this.stillShown()) this.showLoadError(error, true)
+      return
+    }
+    if (!this.stillShown()) return
+    this.page = page
+    this.previews.keepOnly(pictureKeys(page.case))
+    this.render({ forget, focus: submission.focusAfter })
+    announce(SAVED_MESSAGE)
+  }
+
+  // -------------------------------------------------------------------------
+  // Forms: what each one checks and saves
+  // -------------------------------------------------------------------------
+
+  private submissionFor(form: HTMLFormElement): Submission | null {
+    const id = this.caseId
+    switch (form.dataset['form']) {
+      case 'change-field':
+        return this.changeField(form, form.dataset['path'] ?? '')
+      case 'add-person':
+        return this.addPerson(form)
+      case 'add-note': {
+        const text = readText(form, 'note-text').trim()
+        if (text === '') return { problems: [{ text: 'Enter the note', fieldId: 'note-text' }] }
+        return { save: () => addNote(id, text), inputFor: () => 'note-text', focusAfter: 'note-text' }
+      }
+      case 'correct-note': {
+        const noteId = form.dataset['note'] ?? ''
+        const text = readText(form, 'correction-text').trim()
+        const current = this.page?.case.notes.find((n) => n.id === noteId)?.text.trim()
+        if (text === '') return { problems: [{ text: 'Enter the corrected note', fieldId: 'correction-text' }] }
+        if (text === current) {
+          return { problems: [{ text: 'The corrected note is the same as the note. Change the wording, or cancel', fieldId: 'correction-text' }] }
+        }
+        return { save: () => editNote(id, noteId, text), inputFor: () => 'correction-text', focusAfter: `correct-${noteId}` }
+      }
+      case 'narrative': {
+        const text = this.narrativeField()?.value ?? ''
+        return { save: () => setNarrative(id, text), inputFor: () => 'narrative', focusAfter: 'narrative' }
+      }
+      case 'add-task':
+        return this.addTask(form)
+      case 'plan-visit': {
+        const value = readText(form, 'visit-planned-at')
+        const plannedAt = instantFromDateTimeLocal(value)
+        if (plannedAt === null) {
+          const text = value.trim() === '' ? 'Enter the date and time of the visit' : 'Enter the date and time of the visit in full, including the time'
+          return { problems: [{ text, fieldId: 'visit-planned-at' }] }
+        }
+        return { save: () => addItem(id, 'visit', { planned_at: plannedAt }), inputFor: () => 'visit-planned-at', focusAfter: 'case-visits' }
+      }
+      case 'check-in': {
+        const visitId = form.dataset['visit'] ?? ''
+        const value = readText(form, 'check-in-expected-end')
+        const expectedEnd = instantFromDateTimeLocal(value)
+        if (expectedEnd === null) {
+          return { problems: [{ text: 'Enter when you expect the visit to end, including the time', fieldId: 'check-in-expected-end' }] }
+        }
+        if (new Date(expectedEnd).getTime() <= Date.now()) {
+          return { problems: [{ text: 'The expected end must be later than now', fieldId: 'check-in-expected-end' }] }
+        }
+        return { save: () => checkIn(id, visitId, expectedEnd), inputFor: () => 'check-in-expected-end', focusAfter: `check-out-${visitId}` }
+      }
+      case 'check-out': {
+        const visitId = form.dataset['visit'] ?? ''
+        const outcome = readText(form, 'check-out-outcome').trim()
+        if (outcome === '') return { problems: [{ text: 'Enter the outcome of the visit', fieldId: 'check-out-outcome' }] }
+        return { save: () => checkOut(id, visitId, outcome), inputFor: () => 'check-out-outcome', focusAfter: `visit-${visitId}` }
+      }
+      case 'record-consent':
+        return this.recordConsent(form)
+      case 'attach-file':
+        return this.attachFile(form)
+      case 'submit-for-review':
+        return { save: () => submitForReview(id), inputFor: () => undefined, focusAfter: 'case-review' }
+      default:
+        return null
+    }
+  }
+
+  private changeField(form: HTMLFormElement, path: string): Submission {
+    const field = editableField(path)
+    if (field === undefined) return { problems: [{ text: 'This detail cannot be changed here' }] }
+    const inputId = inputIdFor(CHANGE_INPUT_ID, field)
+    let value: string
+    if (field.kind === 'date') {
+      const reading = readDate(readDateParts(form, CHANGE_INPUT_ID), field.label)
+      if (reading.kind === 'invalid') return { problems: [{ text: reading.message, fieldId: inputId }] }
+      value = reading.kind === 'date' ? reading.isoDate : ''
+    } else if (field.kind === 'status') {
+      value = readChoice(form, CHANGE_INPUT_ID) ?? ''
+    } else {
+      value = readText(form, CHANGE_INPUT_ID).trim()
+    }
+    if (field.required && value === '') return { problems: [{ text: requiredMessage(field), fieldId: inputId }] }
+    return { save: () => setField(this.caseId, path, value), inputFor: () => inputId, focusAfter: changeButtonId(path) }
+  }
+
+  private addPerson(form: HTMLFormElement): Submission {
+    const problems: FieldProblem[] = []
+    const values: Record<string, string> = {}
+    for (const field of PERSON_FIELDS.filter((f) => f.askWhenAdding)) {
+      const id = `person-${idPart(field.name)}`
+      if (field.kind === 'date') {
+        const reading = readDate(readDateParts(form, id), field.label)
+        if (reading.kind === 'invalid') problems.push({ text: reading.message, fieldId: `${id}-day` })
+        else if (reading.kind === 'date') values[field.name] = reading.isoDate
+        if (reading.kind === 'date' && field.name === 'date_of_birth' && reading.isoDate > new Date().toISOString().slice(0, 10)) {
+          problems.push({ text: 'Date of birth must be in the past', fieldId: `${id}-day` })
+        }
+      } else {
+        const value = readText(form, id).trim()
+        if (value !== '') values[field.name] = value
+        else if (field.required) problems.push({ text: requiredMessage(field), fieldId: id })
+      }
+    }
+    if (problems.length > 0) return { problems }
+    const person: PersonInput = { name: values['name'] ?? '' }
+    const optional = {
+      dateOfBirth: values['date_of_birth'],
+      nhsNumber: values['nhs_number'],
+      niNumber: values['ni_number'],
+      address: values['address'],
+      postcode: values['postcode'],
+      phone: values['phone'],
+      email: values['email'],
+      relationship: values['relationship'],
+    }
+    for (const [key, value] of Object.entries(optional)) {
+      if (value !== undefined) (person as unknown as Record<string, string>)[key] = value
+    }
+    return {
+      save: () => addPerson(this.caseId, person),
+      inputFor: (rustField) => {
+        const field = PERSON_FIELDS.find((f) => f.name === fieldNameFromRust(rustField) && f.askWhenAdding)
+        return field === undefined ? undefined : inputIdFor(`person-${idPart(field.name)}`, field)
+      },
+      focusAfter: 'case-people',
+    }
+  }
+
+  private addTask(form: HTMLFormElement): Submission {
+    const problems: FieldProblem[] = []
+    const title = readText(form, 'task-title').trim()
+    if (title === '') problems.push({ text: 'Enter the task', fieldId: 'task-title' })
+    const due = readDate(readDateParts(form, 'task-due-date'), 'Due date')
+    if (due.kind === 'invalid') problems.push({ text: due.message, fieldId: 'task-due-date-day' })
+    if (problems.length > 0) return { problems }
+    const fields: Record<string, string> = { title }
+    if (due.kind === 'date') fields['due_date'] = due.isoDate
+    return {
+      save: () => addItem(this.caseId, 'task', fields),
+      inputFor: (rustField) => (fieldNameFromRust(rustField) === 'due_date' ? 'task-due-date-day' : 'task-title'),
+      focusAfter: 'task-title',
+    }
+  }
+
+  private attachFile(form: HTMLFormElement): Submission {
+    const input = form.elements.namedItem(ATTACH_INPUT_ID)
+    const file = input instanceof HTMLInputElement ? input.files?.[0] : undefined
+    // GOV.UK's file upload messages. Rust checks the size again.
+    if (file === undefined) return { problems: [{ text: 'Select a file', fieldId: ATTACH_INPUT_ID }] }
+    if (file.size === 0) return { problems: [{ text: 'The selected file is empty', fieldId: ATTACH_INPUT_ID }] }
+    if (file.size > MAX_ATTACHMENT_BYTES) return { problems: [{ text: 'The selected file must be smaller than 50MB', fieldId: ATTACH_INPUT_ID }] }
+    return {
+      save: () => attachFile(this.caseId, file),
+      inputFor: () => ATTACH_INPUT_ID,
+      errorsAt: ATTACH_INPUT_ID,
+      focusAfter: 'case-attachments',
+    }
+  }
+
+  private recordConsent(form: HTMLFormElement): Submission {
+    const problems: FieldProblem[] = []
+    const hasPeopleList = form.querySelector('#consent-person') !== null
+    const choice = hasPeopleList ? readChoice(form, 'consent-person') : SOMEONE_ELSE
+    const otherName = readText(form, 'consent-person-other').trim()
+    let person = ''
+    if (choice === null) {
+      problems.push({ text: 'Select who the consent is from', fieldId: 'consent-person' })
+    } else if (choice === SOMEONE_ELSE) {
+      if (otherName === '') problems.push({ text: 'Enter the full name of the person the consent is from', fieldId: 'consent-person-other' })
+      person = otherName
+    } else {
+      person = choice
+    }
+    const purpose = readText(form, 'consent-purpose').trim()
+    if (purpose === '') problems.push({ text: 'Enter what the consent is for', fieldId: 'consent-purpose' })
+    const decision = readChoice(form, 'consent-decision')
+    if (decision === null) problems.push({ text: 'Select whether consent was given, refused or withdrawn', fieldId: 'consent-decision' })
+    // Only the way of signing that was chosen counts: the other is hidden.
+    const method = readChoice(form, SIGNATURE_METHOD_ID)
+    const pad = method === 'drawn' && this.signaturePad?.hasDrawing() ? this.signaturePad : null
+    const typedSignature = method === 'typed' ? readText(form, 'consent-typed-signature').trim() : ''
+    if (decision === 'given') {
+      if (method === null) {
+        problems.push({ text: 'Select how the person is signing', fieldId: SIGNATURE_METHOD_ID })
+      } else if (method === 'drawn' && pad === null) {
+        problems.push({ text: 'Ask the person to draw their signature in the box, or select ‘They type their name’', fieldId: SIGNATURE_METHOD_ID })
+      } else if (method === 'typed' && typedSignature === '') {
+        problems.push({ text: 'Enter a typed signature to record that consent was given', fieldId: 'consent-typed-signature' })
+      }
+    }
+    if (problems.length > 0) return { problems }
+
+    const fields: Record<string, string> = {
+      person,
+      purpose,
+      decision: decision!,
+      recorded_at: new Date().toISOString(),
+    }
+    if (typedSignature !== '') fields['typed_signature'] = typedSignature
+    const inputs: Record<string, string> = {
+      person: hasPeopleList ? 'consent-person' : 'consent-person-other',
+      purpose: 'consent-purpose',
+      decision: 'consent-decision',
+      typed_signature: 'consent-typed-signature',
+      signature_attachment: SIGNATURE_METHOD_ID,
+      // attach_file's field, when the drawing could not be stored.
+      file: SIGNATURE_METHOD_ID,
+    }
+    return {
+      save: async () => {
+        // The drawing is stored first, so the consent record names it.
+        if (pad !== null) fields['signature_attachment'] = await this.saveDrawnSignature(pad)
+        return addItem(this.caseId, 'consent', fields)
+      },
+      inputFor: (rustField) => inputs[fieldNameFromRust(rustField)],
+      focusAfter: 'case-consent',
+    }
+  }
+}
+
+export const casePageView: View = {
+  title: 'Case',
+  render(container, ctx) {
+    const caseId = ctx.params?.['id'] ?? ''
+    new CasePageController(container, ctx, caseId).start()
+  },
+}

@@ -62,7 +62,8 @@ DOORSTEP_DATA_DIR=$window_device DOORSTEP_COUNCIL_NAME="Example Borough Council"
 DOORSTEP_APP_BINARY="$target_dir/debug/doorstep-app" \
 DOORSTEP_EXPECTED_VERSION="$(cargo metadata --no-deps --format-version 1 --locked |
   node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).packages.find(p=>p.name==="doorstep-app").version))')" \
-  xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" node --test ui/tests/window/
+  scripts/with-keyring.sh xvfb-run --auto-servernum --server-args="-screen 0 1280x900x24" \
+  node --test --test-concurrency=1 ui/tests/window/
 rm -rf "$window_device"
 
 step "The README's run command leaves a window open on a running server"

@@ -32,7 +32,7 @@ const LEAD = { user: 'sam.lead', password: 'demo-lead-password' }
 /** Seconds the windows sit untouched before their memory is read. */
 const IDLE_SECONDS = 15
 /** A row of My cases, as the list view marks them. */
-const ROW_SELECTOR = '[data-case-id]'
+const ROW_SELECTOR = '.doorstep-case-row__link'
 
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms))
 

@@ -109,3 +109,51 @@ fn a_locked_window_opens_with_the_pin_and_too_many_wrong_pins_need_the_password(
         .unwrap();
     assert_eq!(cases.rows[0].case_id, case);
 }
+
+#[test]
+fn the_window_locks_after_the_idle_time_and_asking_about_the_lock_does_not_keep_it_open() {
+    let (_dir, server) = server_with_people(&[("amy", "caseworker", Some("North"))], PASSWORD);
+    let url = parse_server_url(&server.url()).unwrap();
+    let laptop = tempfile::tempdir().unwrap();
+    let settings = DeviceSettings::resolve(SettingsSource {
+        data_dir: Some(laptop.path().to_owned()),
+        ..SettingsSource::default()
+    })
+    .unwrap();
+    let idle = std::time::Duration::from_millis(600);
+    let app = DesktopApp::with_idle_lock(settings, idle);
+    app.sign_in(&url, "amy", PASSWORD).unwrap();
+    app.run_blocking(|device| device.set_unlock_pin(PIN))
+        .unwrap();
+
+    // The window polls while the caseworker reads a case without touching anything.
+    let last_used = std::time::Instant::now();
+    app.run_blocking(|device| device.case_list(&CaseQuery::default()))
+        .unwrap();
+    while last_used.elapsed() < idle / 2 {
+        assert!(!app.lock_status().unwrap().locked);
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(idle);
+    assert!(
+        app.lock_status().unwrap().locked,
+        "polling did not keep the window open"
+    );
+    assert_eq!(
+        app.run_blocking(|device| device.case_list(&CaseQuery::default()))
+            .unwrap_err()
+            .code,
+        "locked"
+    );
+    app.unlock(PIN).unwrap();
+
+    // Typing keeps it open past the idle time.
+    for _ in 0..4 {
+        std::thread::sleep(idle / 3);
+        app.user_active();
+    }
+    assert!(
+        !app.lock_status().unwrap().locked,
+        "someone working is not locked out"
+    );
+}

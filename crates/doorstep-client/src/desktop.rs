@@ -598,6 +598,14 @@ pub struct LockStatus {
     pub idle_lock_minutes: u32,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Activity {
+    /// A command the person's work caused.
+    Used,
+    /// The window asking whether it is locked.
+    Polled,
+}
+
 #[derive(Debug)]
 struct WindowLock {
     /// `None` until the device is first opened: then it starts locked if a PIN is set,
@@ -620,6 +628,12 @@ pub struct DesktopApp {
 impl DesktopApp {
     pub fn new(settings: DeviceSettings) -> Arc<Self> {
         let idle_lock = Duration::from_secs(u64::from(settings.idle_lock_minutes) * 60);
+        Self::with_idle_lock(settings, idle_lock)
+    }
+
+    /// As [`DesktopApp::new`] with an idle time finer than the settings'
+    /// whole minutes, so tests need not wait a minute.
+    pub fn with_idle_lock(settings: DeviceSettings, idle_lock: Duration) -> Arc<Self> {
         Arc::new(Self {
             settings,
             device: Mutex::new(None),
@@ -664,7 +678,7 @@ impl DesktopApp {
         operation: impl FnOnce(&mut Device) -> Result<T, ClientError>,
     ) -> Result<T, AppError> {
         self.with_device(|device| {
-            self.check_unlocked(device)?;
+            self.lock_state(device, Activity::Used)?;
             operation(device)
         })
     }
@@ -679,7 +693,9 @@ impl DesktopApp {
 
     pub fn lock_status(&self) -> Result<LockStatus, AppError> {
         self.with_device(|device| {
-            let locked = self.check_unlocked(device).is_err();
+            // Asking is not using: the window polls this, and that must not
+            // keep the idle lock away.
+            let locked = self.lock_state(device, Activity::Polled).is_err();
             let pin = device.pin_state()?;
             let signed_in = device.status()?.signed_in;
             Ok(LockStatus {
@@ -734,7 +750,9 @@ impl DesktopApp {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn check_unlocked(&self, device: &Device) -> Result<(), ClientError> {
+    /// Whether the window is locked now, locking it if it has been idle too
+    /// long. Using the window (not polling it) restarts the idle time.
+    fn lock_state(&self, device: &Device, activity: Activity) -> Result<(), ClientError> {
         let mut lock = self.window_lock();
         let pin_set = || device.pin_state().map(|pin| pin.pin_set);
         let locked = match lock.locked {
@@ -746,7 +764,9 @@ impl DesktopApp {
         if locked {
             return Err(ClientError::Locked);
         }
-        lock.last_activity = Instant::now();
+        if activity == Activity::Used {
+            lock.last_activity = Instant::now();
+        }
         Ok(())
     }
 

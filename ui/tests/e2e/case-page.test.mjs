@@ -4,7 +4,18 @@
 // Run `npm run build` first (or build elsewhere and set DOORSTEP_UI_DIST).
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { assertBuilt, axeViolations, bundleIpcMock, launchChromium, openApp, screenshot, serveDist } from './helpers.mjs'
+import {
+  assertBuilt,
+  axeViolations,
+  bundleIpcMock,
+  focused,
+  launchChromium,
+  openApp,
+  screenshot,
+  serveDist,
+  tabTo,
+  waitForSaved,
+} from './helpers.mjs'
 
 assertBuilt()
 
@@ -73,37 +84,6 @@ async function expectNoSidewaysScrolling(page) {
 
 async function calls(page, cmd) {
   return page.evaluate((name) => globalThis.__DOORSTEP_IPC_CALLS__.filter((c) => c.cmd === name).map((c) => c.payload), cmd)
-}
-
-async function focused(page) {
-  return page.evaluate(() => {
-    const el = document.activeElement
-    return {
-      tag: el?.tagName.toLowerCase(),
-      id: el?.id ?? '',
-      className: typeof el?.className === 'string' ? el.className : '',
-      text: el?.textContent?.trim().replace(/\s+/g, ' ') ?? '',
-    }
-  })
-}
-
-/**
- * Presses Tab (or Shift+Tab) until `matches(focused element)` is true; fails
- * if it is not reached within `limit` presses. Proves the control is in the
- * keyboard order, without the test knowing every stop on the way.
- */
-async function tabTo(page, matches, { backwards = false, limit = 80 } = {}) {
-  for (let presses = 0; presses < limit; presses++) {
-    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab')
-    if (matches(await focused(page))) return
-  }
-  assert.fail(`could not reach the control with ${backwards ? 'Shift+Tab' : 'Tab'} (${limit} presses); focus is on ${JSON.stringify(await focused(page))}`)
-}
-
-async function waitForSaved(page) {
-  await page.waitForFunction(() => /Saved on this laptop/.test(document.querySelector('[data-live-region]')?.textContent ?? ''), null, {
-    timeout: 5_000,
-  })
 }
 
 describe('the case page in each state', () => {

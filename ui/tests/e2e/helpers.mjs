@@ -1,6 +1,7 @@
 // Shared plumbing for the browser tests: serve ui/dist with Tauri's CSP,
 // drive Debian's Chromium through playwright-core, inject the IPC mock,
 // and collect anything that would be an error in the real app.
+import assert from 'node:assert/strict'
 import { AxeBuilder } from '@axe-core/playwright'
 import { build } from 'esbuild'
 import { existsSync } from 'node:fs'
@@ -155,4 +156,39 @@ export async function screenshot(page, name) {
   const path = join(SCREENSHOT_DIR, `${name}.png`)
   await page.screenshot({ path, fullPage: true })
   return path
+}
+
+// Keyboard helpers, for tests that drive the app with only the keyboard.
+
+/** What has focus: its tag, id, class and text (whitespace collapsed). */
+export async function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement
+    return {
+      tag: el?.tagName.toLowerCase(),
+      id: el?.id ?? '',
+      className: typeof el?.className === 'string' ? el.className : '',
+      text: el?.textContent?.trim().replace(/\s+/g, ' ') ?? '',
+    }
+  })
+}
+
+/**
+ * Presses Tab (or Shift+Tab) until `matches(focused element)` is true; fails
+ * if it is not reached within `limit` presses. Proves the control is in the
+ * keyboard order, without the test knowing every stop on the way.
+ */
+export async function tabTo(page, matches, { backwards = false, limit = 80 } = {}) {
+  for (let presses = 0; presses < limit; presses++) {
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab')
+    if (matches(await focused(page))) return
+  }
+  assert.fail(`could not reach the control with ${backwards ? 'Shift+Tab' : 'Tab'} (${limit} presses); focus is on ${JSON.stringify(await focused(page))}`)
+}
+
+/** Waits for the live region to say the last change was saved on this laptop. */
+export async function waitForSaved(page) {
+  await page.waitForFunction(() => /Saved on this laptop/.test(document.querySelector('[data-live-region]')?.textContent ?? ''), null, {
+    timeout: 5_000,
+  })
 }

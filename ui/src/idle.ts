@@ -6,6 +6,7 @@
 // - notices a lock that happened while the page sat idle, and shows the lock screen;
 // - remembers the page the person was on, to go back to after unlocking.
 import { deviceStatus, ipcErrorOf, lockStatus, userActive, type LockStatus } from './ipc'
+import { keepUnsavedWorkForUnlock } from './leave-guard'
 import { pathFromHash } from './router'
 
 export const UNLOCK_PATH = '/unlock'
@@ -90,6 +91,8 @@ export function showLockScreen(): void {
   const path = currentPath()
   if (path === UNLOCK_PATH) return
   rememberReturnPath(path)
+  // Nothing can be saved while locked, so the page keeps what was typed, to give back after the PIN.
+  keepUnsavedWorkForUnlock()
   go(UNLOCK_PATH)
 }
 
@@ -98,13 +101,18 @@ export function markUnlocked(): void {
   setKnownLocked(false)
 }
 
+/** True when a command was refused because Doorstep is locked. */
+export function isLockedRefusal(error: unknown): boolean {
+  return ipcErrorOf(error).code === 'locked'
+}
+
 /**
  * For any page whose command failed: if it failed because Doorstep is
  * locked, shows the lock screen and returns true, so the page need not show
  * an error of its own. Otherwise returns false.
  */
 export function handleLocked(error: unknown): boolean {
-  if (ipcErrorOf(error).code !== 'locked') return false
+  if (!isLockedRefusal(error)) return false
   showLockScreen()
   return true
 }

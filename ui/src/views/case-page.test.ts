@@ -1,12 +1,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { pageTitle } from '../app'
+import { SAMPLE_IDS, type FakeDevice } from '../../tests/e2e/fake-device'
+import { pageTitle, startApp } from '../app'
 import { initViewComponents } from '../govuk'
+import { UNLOCK_PATH, checkLock, resetLockState } from '../idle'
 import type { CasePage } from '../ipc'
 import { mayLeave } from '../leave-guard'
 import { attachLiveRegion } from '../live-region'
+import type { Router } from '../router'
 import { BASE_TIME, exampleCasePage, item, mockCaseBackend } from '../test/case-fixtures'
+import { mockDevice } from '../test/fake-backend'
 import { EXAMPLE_APP_INFO, settle } from '../test/fixtures'
-import { SAVED_MESSAGE, casePageView } from './case-page'
+import { SAVED_MESSAGE, casePageView, forgetWorkKeptForUnlock } from './case-page'
 import type { ViewContext } from './view'
 
 interface CaseScreen {
@@ -681,7 +685,7 @@ describe('consent', () => {
     vi.spyOn(HTMLCanvasElement.prototype, 'toBlob').mockImplementation((callback) => callback(new Blob([new Uint8Array([1])], { type: 'image/png' })))
     const backend = mockCaseBackend(exampleCasePage(), {
       attach_file: () => {
-        throw { code: 'locked', message: 'Doorstep is locked. Enter your PIN to carry on.' }
+        throw { code: 'store_error', message: 'Doorstep could not store the file. Try again.' }
       },
     })
     const screen = await openCase()
@@ -689,7 +693,7 @@ describe('consent', () => {
     screen.$<HTMLInputElement>('#consent-signature-method').click()
     drawSignature(screen)
     await screen.press('Save consent record')
-    expect(screen.summaryLinks()).toEqual([['Doorstep is locked. Enter your PIN to carry on.', null]])
+    expect(screen.summaryLinks()).toEqual([['Doorstep could not store the file. Try again.', null]])
     expect(backend.callsTo('add_item')).toEqual([])
     expect(screen.field('consent-purpose').value).toBe('Sharing information with her GP')
   })
@@ -1007,14 +1011,176 @@ describe('a case that cannot be shown', () => {
     mockCaseBackend(exampleCasePage(), {
       show_case: (_p, b) => {
         attempts += 1
-        if (attempts === 1) throw { code: 'locked', message: 'Doorstep is locked. Unlock it to carry on.' }
+        if (attempts === 1) throw { code: 'store_error', message: 'Doorstep could not read its store. Try again.' }
         return b.page
       },
     })
     const screen = await openCase()
     expect(clean(screen.$('h1').textContent)).toBe('Sorry, the case could not be opened')
-    expect(screen.text()).toContain('Doorstep is locked. Unlock it to carry on.')
+    expect(screen.text()).toContain('Doorstep could not read its store. Try again.')
     await screen.press('Try again')
     expect(clean(screen.$('h1').textContent)).toBe('Support after hospital discharge')
+  })
+})
+
+describe('when Doorstep locks', () => {
+  const LOCKED_ERROR = { code: 'locked', message: 'Doorstep is locked. Enter your PIN to carry on.' }
+  let router: Router | null = null
+
+  afterEach(() => {
+    router?.stop()
+    router = null
+    resetLockState()
+    forgetWorkKeptForUnlock()
+  })
+
+  /** Starts the whole app on a sample case, on the fake Rust side the browser tests use. */
+  async function startOnCase(): Promise<{ root: HTMLElement; device: FakeDevice; press(name: string): Promise<void>; field(id: string): HTMLInputElement }> {
+    window.history.replaceState(null, '', `/#/cases/${SAMPLE_IDS.damp}`)
+    const { device } = mockDevice({ cases: 'sample', pin: '246810' })
+    const root = document.createElement('div')
+    document.body.append(root)
+    router = await startApp(root)
+    await settle()
+    return {
+      root,
+      device,
+      async press(name) {
+        const matches = [...root.querySelectorAll<HTMLButtonElement>('button')].filter((b) => clean(b.textContent) === name)
+        if (matches.length !== 1) throw new Error(`Expected one button ${name}, found ${matches.length}`)
+        matches[0]!.click()
+        await settle()
+      },
+      field(id) {
+        const found = root.querySelector<HTMLInputElement>(`#${id}`)
+        if (!found) throw new Error(`No field #${id}`)
+        return found
+      },
+    }
+  }
+
+  async function unlockWithPin(root: HTMLElement): Promise<void> {
+    expect(clean(root.querySelector('h1')?.textContent)).toBe('Doorstep is locked')
+    root.querySelector<HTMLInputElement>('#pin')!.value = '246810'
+    root.querySelector<HTMLButtonElement>('.doorstep-unlock button[type="submit"]')!.click()
+    await settle()
+  }
+
+  const notesOn = async (device: FakeDevice) => ((await device.handle('show_case', { caseId: SAMPLE_IDS.damp })) as CasePage).case.notes.length
+
+  it('goes to the lock screen when the case is refused on opening, instead of saying it could not be opened', async () => {
+    mockCaseBackend(exampleCasePage(), {
+      show_case: () => {
+        throw LOCKED_ERROR
+      },
+    })
+    const screen = await openCase()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(screen.text()).not.toContain('could not be opened')
+    expect(document.title).not.toContain('Error')
+  })
+
+  it('goes to the lock screen when a save is refused, with no error and what was typed still in place', async () => {
+    mockCaseBackend(exampleCasePage(), {
+      add_note: () => {
+        throw LOCKED_ERROR
+      },
+    })
+    const screen = await openCase()
+    screen.type('note-text', 'Neighbour says she is away until Friday.')
+    await screen.press('Add note')
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(screen.container.querySelector('.govuk-error-summary')).toBeNull()
+    expect(screen.field('note-text').value).toBe('Neighbour says she is away until Friday.')
+  })
+
+  it('goes to the lock screen when the case cannot be read again after a save', async () => {
+    let locked = false
+    mockCaseBackend(exampleCasePage(), {
+      add_note: () => {
+        locked = true
+      },
+      show_case: (_payload, backend) => {
+        if (locked) throw LOCKED_ERROR
+        return backend.page
+      },
+    })
+    const screen = await openCase()
+    screen.type('note-text', 'Saved just before the lock.')
+    await screen.press('Add note')
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(screen.text()).not.toContain('could not be opened')
+  })
+
+  it('gives back a note typed but refused, and an unsaved narrative, once the PIN is typed', async () => {
+    const app = await startOnCase()
+    const notesBefore = await notesOn(app.device)
+    app.field('narrative').value = 'Damp worse in the back bedroom since January.'
+    app.field('note-text').value = 'Neighbour says she is away until Friday.'
+    await app.device.handle('lock')
+    await app.press('Add note')
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+
+    await unlockWithPin(app.root)
+    expect(window.location.hash).toBe(`#/cases/${SAMPLE_IDS.damp}`)
+    expect(app.field('note-text').value).toBe('Neighbour says she is away until Friday.')
+    expect(app.field('narrative').value).toBe('Damp worse in the back bedroom since January.')
+    expect(app.root.querySelector<HTMLElement>('#narrative-unsaved')!.hidden).toBe(false)
+    expect(await notesOn(app.device)).toBe(notesBefore)
+
+    await app.press('Add note')
+    expect(await notesOn(app.device)).toBe(notesBefore + 1)
+    expect(app.field('note-text').value).toBe('')
+  })
+
+  it('gives back an open form and what was typed in it when the lock came while the page sat idle', async () => {
+    const app = await startOnCase()
+    await app.press('Add a person')
+    app.field('person-name').value = 'Ravi Patel'
+    await app.device.handle('lock')
+    await checkLock()
+    await settle()
+
+    await unlockWithPin(app.root)
+    expect(app.field('person-name').value).toBe('Ravi Patel')
+  })
+
+  it('does not give back a change that was saved just before the lock', async () => {
+    let locked = false
+    mockCaseBackend(exampleCasePage(), {
+      add_note: () => {
+        locked = true
+      },
+      show_case: (_payload, backend) => {
+        if (locked) throw LOCKED_ERROR
+        return backend.page
+      },
+    })
+    const before = await openCase()
+    before.type('narrative', 'Draft in progress')
+    before.type('note-text', 'Saved just before the lock.')
+    await before.press('Add note')
+    before.container.remove()
+
+    locked = false
+    const after = await openCase()
+    expect(after.field('note-text').value).toBe('')
+    expect(after.field('narrative').value).toBe('Draft in progress')
+  })
+
+  it('forgets what it kept once someone signs out or in, as it may be someone else', async () => {
+    mockCaseBackend(exampleCasePage(), {
+      add_note: () => {
+        throw LOCKED_ERROR
+      },
+    })
+    const before = await openCase()
+    before.type('note-text', 'Not for the next person.')
+    await before.press('Add note')
+    before.container.remove()
+    forgetWorkKeptForUnlock()
+
+    const after = await openCase()
+    expect(after.field('note-text').value).toBe('')
   })
 })

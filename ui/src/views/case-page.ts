@@ -2,8 +2,11 @@
 // case. It loads the case with `showCase`, shows risk warnings first, and
 // after each save announces "Saved on this laptop", nudges the background
 // sync (`changeSaved`) and renders the case again from Rust, so the page
-// never shows a change that was not stored.
+// never shows a change that was not stored. When Doorstep locks, what was
+// typed but not saved is kept in memory and given back when the case opens
+// again after the PIN.
 import { renderInto } from '../html'
+import { handleLocked } from '../idle'
 import {
   addItem,
   addNote,
@@ -78,6 +81,31 @@ type Submission =
 
 type Drafts = Map<string, string | boolean>
 
+/** What the person has typed or chosen in the page's fields. */
+interface Typed {
+  drafts: Drafts
+  files: FileList | null
+}
+
+/** Unsaved work on a case when Doorstep locked: the fields, and the form that was open. */
+interface KeptWork extends Typed {
+  panel: Panel | null
+  opener: string | null
+  signatureDrawing: string | null
+}
+
+/**
+ * Kept work by case id, until the case next opens. Only in memory, like
+ * any unsaved typing; signing out or in forgets it, as the next person to
+ * use the laptop may be someone else.
+ */
+const keptForUnlock = new Map<string, KeptWork>()
+
+/** Forgets every case's kept work, so no one else who signs in is shown it. */
+export function forgetWorkKeptForUnlock(): void {
+  keptForUnlock.clear()
+}
+
 /** Remembers what was typed in every field, so rendering the page again keeps it. */
 function captureDrafts(root: Element): Drafts {
   const drafts: Drafts = new Map()
@@ -130,12 +158,15 @@ class CasePageController {
   // with a hashchange, after which a page no longer in the document lets go
   // of its pictures.
   private readonly onHashChange = () => setTimeout(() => this.stillShown())
+  /** The fields of a change Rust has saved, while the page still shows them as typed. */
+  private savedNotShown: readonly string[] = []
   private readonly guard: LeaveGuard = {
     hasUnsavedChanges: () => this.content.isConnected && this.narrativeChanged(),
     onBlocked: (to) => {
       this.leaveTo = to
       this.render({ focus: 'leave-warning' })
     },
+    keepForUnlock: () => this.keepForUnlock(),
   }
 
   constructor(
@@ -179,18 +210,46 @@ class CasePageController {
     try {
       page = await showCase(this.caseId)
     } catch (error) {
+      if (handleLocked(error)) return
       if (this.stillShown()) this.showLoadError(error, this.content.contains(document.activeElement))
       return
     }
     if (!this.stillShown()) return
     this.page = page
     this.previews.keepOnly(pictureKeys(page.case))
+    const kept = keptForUnlock.get(this.caseId)
+    keptForUnlock.delete(this.caseId)
+    if (kept !== undefined) {
+      this.panel = kept.panel
+      this.opener = kept.opener
+      this.signatureDrawing = kept.signatureDrawing
+    }
     // Focus on the loading heading means the person navigated here: move it
     // on to the case once it is shown. On first load it stays at the top.
     const hadFocus = this.content.contains(document.activeElement)
     const hasRisks = activeRisks(this.page.case).length > 0
     // Risk warnings are read first, before anything else on the case.
-    this.render({ focus: hadFocus ? (hasRisks ? 'case-risks' : 'heading') : null, keepDrafts: false })
+    this.render({
+      focus: hadFocus ? (hasRisks ? 'case-risks' : 'heading') : null,
+      typed: kept ?? { drafts: new Map(), files: null },
+    })
+  }
+
+  /** The lock screen is replacing the page: keeps what was typed, for `load` to give back after the PIN. */
+  private keepForUnlock(): void {
+    // Still loading (nothing typed yet), or the guard of a page already left.
+    if (!this.content.isConnected || this.page === null) return
+    const drafts = captureDrafts(this.content)
+    // A change saved just before the lock is on the laptop: given back, it could be saved twice.
+    for (const id of this.savedNotShown) drafts.delete(id)
+    this.rememberSignature()
+    keptForUnlock.set(this.caseId, {
+      drafts,
+      files: this.savedNotShown.includes(ATTACH_INPUT_ID) ? null : (this.fileInput()?.files ?? null),
+      panel: this.panel,
+      opener: this.opener,
+      signatureDrawing: this.signatureDrawing,
+    })
   }
 
   private showLoadError(error: unknown, hadFocus: boolean): void {
@@ -208,17 +267,20 @@ class CasePageController {
   }
 
   /**
-   * Renders the case from `this.page`. Typed values survive unless
-   * `keepDrafts` is false; `forget` lists fields to start empty again.
+   * Renders the case from `this.page`. Values typed on the page survive,
+   * or `typed` gives the values to show instead; `forget` lists fields to
+   * start empty again.
    */
-  private render(options: { focus?: string | null; keepDrafts?: boolean; forget?: readonly string[] } = {}): void {
+  private render(options: { focus?: string | null; typed?: Typed; forget?: readonly string[] } = {}): void {
     const page = this.page
     if (page === null) return
-    const drafts = options.keepDrafts === false ? new Map() : captureDrafts(this.content)
+    const typed = options.typed ?? { drafts: captureDrafts(this.content), files: this.fileInput()?.files ?? null }
+    const drafts = new Map(typed.drafts)
     for (const id of options.forget ?? []) drafts.delete(id)
     const narrativeDraft = drafts.get('narrative')
     drafts.delete('narrative')
-    const chosenFiles = options.forget?.includes(ATTACH_INPUT_ID) || options.keepDrafts === false ? null : this.fileInput()?.files
+    const chosenFiles = options.forget?.includes(ATTACH_INPUT_ID) ? null : typed.files
+    this.savedNotShown = []
     this.rememberSignature()
     this.signaturePad?.destroy()
     this.signaturePad = null
@@ -337,6 +399,7 @@ class CasePageController {
     try {
       bytes = await attachmentBytes(this.caseId, sha256)
     } catch (error) {
+      if (handleLocked(error)) return
       if (!this.stillShown()) return
       const { message } = ipcErrorOf(error, 'Doorstep could not open the file. Try again.')
       this.previews.fail(key, message)
@@ -475,6 +538,8 @@ class CasePageController {
     try {
       await submission.save()
     } catch (error) {
+      // Not saved: the typing is still on the page, which keeps it through the lock.
+      if (handleLocked(error)) return
       if (!this.stillShown()) return
       const problem = ipcErrorOf(error, 'Doorstep could not save the change. Try again.')
       const fieldId =
@@ -488,6 +553,7 @@ class CasePageController {
     // The change is stored; the nudge only tells the background sync to
     // send it sooner, so a failure here loses nothing and is not shown.
     changeSaved().catch(() => {})
+    this.savedNotShown = forget
     this.panel = null
     this.opener = null
     this.problems = []
@@ -503,6 +569,7 @@ class CasePageController {
     try {
       page = await showCase(this.caseId)
     } catch (error) {
+      if (handleLocked(error)) return
       if (this.stillShown()) this.showLoadError(error, true)
       return
     }

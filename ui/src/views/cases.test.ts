@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { UNLOCK_PATH, isKnownLocked, resetLockState } from '../idle'
 import { SYNC_FINISHED_EVENT } from '../sync-status'
 import { mockDevice, mountView, textOf } from '../test/fake-backend'
 import { settle } from '../test/fixtures'
@@ -193,5 +194,41 @@ describe('searching as you type', () => {
     await vi.advanceTimersByTimeAsync(600)
     expect(count(page)).toBe('1 case')
     expect(references(page)).toEqual(['ASC-2026-0193'])
+  })
+})
+
+describe('My cases while Doorstep is locked', () => {
+  afterEach(() => resetLockState())
+
+  it('goes to the lock screen when the list is refused, instead of showing a problem', async () => {
+    mockDevice({ cases: 'sample', pin: '246810', locked: true })
+    const page = mountView(casesView)
+    await settle()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(isKnownLocked()).toBe(true)
+    expect(page.querySelector('[role="alert"]')).toBeNull()
+  })
+
+  it('goes to the lock screen when a later search is refused, keeping the list as it was', async () => {
+    const backend = mockDevice({ cases: 'sample', pin: '246810' })
+    const page = mountView(casesView)
+    await settle()
+    await backend.device.handle('lock')
+    choose(page, '#case-status', 'awaiting_review')
+    await settle()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(page.querySelector('[role="alert"]')).toBeNull()
+    expect(count(page)).toBe('12 cases')
+  })
+
+  it('goes to the lock screen when the list asks for its rows again after a sync and is refused', async () => {
+    const backend = mockDevice({ cases: 'sample', pin: '246810' })
+    const page = mountView(casesView)
+    await settle()
+    await backend.device.handle('lock')
+    window.dispatchEvent(new CustomEvent(SYNC_FINISHED_EVENT))
+    await settle()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(page.querySelector('[role="alert"]')).toBeNull()
   })
 })

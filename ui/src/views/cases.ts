@@ -4,6 +4,7 @@
 // open, so coming back from a case puts the person where they were.
 import { createLatestGate, debounce } from '../async'
 import { html, renderInto, type SafeHtml } from '../html'
+import { handleLocked } from '../idle'
 import { describeIpcError, deviceStatus, listCases, type CaseList, type CaseQuery } from '../ipc'
 import { onSyncFinished } from '../sync-status'
 import { plural } from '../time-format'
@@ -238,7 +239,9 @@ class CasesPage {
     this.list?.reset((offset, limit) => listCases({ ...query, offset, limit }), answer, scrollTop)
   }
 
+  /** Why the cases could not be read: the first page of a query, or a later page the list asked for. */
   private showProblem(error: unknown): void {
+    if (handleLocked(error)) return
     const box = problemBox('Your cases could not be shown', describeIpcError(error), 'Try again')
     const target = this.mode === 'browse' ? this.part('[data-case-list-problem]') : this.body
     renderInto(target, box)

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { UNLOCK_PATH, resetLockState } from '../idle'
 import type { FieldConflict } from '../ipc'
 import { mockDevice, mountView, textOf } from '../test/fake-backend'
 import { settle } from '../test/fixtures'
@@ -55,5 +56,29 @@ describe('the conflicts page', () => {
     const page = mountView(conflictsView)
     await settle()
     expect(textOf(page)).toContain('There are no conflicts on this laptop.')
+  })
+})
+
+describe('conflicts while Doorstep is locked', () => {
+  afterEach(() => resetLockState())
+
+  it('goes to the lock screen when the conflicts are refused', async () => {
+    mockDevice({ cases: 'sample', pin: '246810', locked: true })
+    const page = mountView(conflictsView)
+    await settle()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(textOf(page)).not.toContain('could not be shown')
+  })
+
+  it('goes to the lock screen when a choice is refused, instead of saying it was not saved', async () => {
+    const backend = mockDevice({ cases: 'sample', pin: '246810' })
+    const page = mountView(conflictsView)
+    await settle()
+    await backend.device.handle('lock')
+    page.querySelector<HTMLButtonElement>('[data-keep="1"]')!.click()
+    await settle()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(textOf(page)).not.toContain('Your choice was not saved')
+    expect(page.querySelectorAll('.doorstep-conflict')).toHaveLength(3)
   })
 })

@@ -3,6 +3,7 @@
 // them side by side with who set each and when, and the person chooses:
 // keep mine, keep theirs, or type a new value.
 import { html, renderInto, type SafeHtml } from '../html'
+import { handleLocked } from '../idle'
 import {
   changeSaved,
   deviceStatus,
@@ -158,6 +159,7 @@ class ConflictsPage {
       this.cases = cases
       renderInto(this.body, conflictsMarkup(cases, user))
     } catch (error) {
+      if (handleLocked(error)) return
       renderInto(this.body, problemBox('Conflicts could not be shown', describeIpcError(error), 'Try again'))
       return
     }
@@ -225,6 +227,7 @@ class ConflictsPage {
       const left = this.cases.reduce((sum, c) => sum + c.conflicts.length, 0)
       announce(left === 0 ? `${message} There are no conflicts left.` : message)
     } catch (error) {
+      if (handleLocked(error)) return
       const rejection = ipcErrorOf(error, 'Doorstep could not save your choice. Try again.')
       if (editForm !== undefined && rejection.code === 'invalid_field') {
         // The typed value is the problem: say so next to it, keeping what was typed.

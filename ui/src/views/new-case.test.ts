@@ -1,4 +1,5 @@
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { UNLOCK_PATH, resetLockState } from '../idle'
 import { mockDevice, mountView, testContext, textOf } from '../test/fake-backend'
 import { settle } from '../test/fixtures'
 import { NEW_CASE_MESSAGES, fieldForRejection, newCaseView, validateNewCase } from './new-case'
@@ -84,5 +85,20 @@ describe('the new case page', () => {
     await settle()
     expect(textOf(page.querySelector('.govuk-error-summary'))).toContain('Sign in to make changes on this device.')
     expect(page.querySelectorAll('.govuk-error-summary a')).toHaveLength(0)
+  })
+})
+
+describe('the new case page while Doorstep is locked', () => {
+  afterEach(() => resetLockState())
+
+  it('goes to the lock screen when the case is refused, instead of showing an error', async () => {
+    const backend = mockDevice({ cases: 'sample', pin: '246810', locked: true })
+    const page = mountView(newCaseView)
+    fill(page, 'Housing', 'Damp in the back bedroom')
+    submit(page)
+    await settle()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(page.querySelector('.govuk-error-summary')).toBeNull()
+    expect(backend.device.rows({}).total).toBe(12)
   })
 })

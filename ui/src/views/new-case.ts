@@ -2,6 +2,7 @@
 // the case page. Rust saves the case on this laptop at once; it gets a
 // council reference when it first reaches the server.
 import { html, renderInto, type SafeHtml } from '../html'
+import { handleLocked } from '../idle'
 import { changeSaved, createCase, ipcErrorOf } from '../ipc'
 import { announce } from '../live-region'
 import { textareaField } from './govuk-form-markup'
@@ -186,6 +187,7 @@ export const newCaseView: View = {
           ctx.navigate(`/cases/${encodeURIComponent(caseId)}`)
         })
         .catch((error: unknown) => {
+          if (handleLocked(error)) return
           const rejection = ipcErrorOf(error, NEW_CASE_MESSAGES.failed)
           const field = fieldForRejection(rejection.field, values)
           show(slots, ctx, values, [field === undefined ? { message: rejection.message } : { field, message: rejection.message }])

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { UNLOCK_PATH, isKnownLocked, resetLockState } from '../idle'
 import { mockDevice, mountView, textOf } from '../test/fake-backend'
 import { settle } from '../test/fixtures'
 import { SAFE_TO_HAND_IN, isSafeToHandIn, outboxView } from './outbox'
@@ -28,5 +29,26 @@ describe('the outbox', () => {
     const page = mountView(outboxView)
     await settle()
     expect(textOf(page)).toContain(SAFE_TO_HAND_IN)
+  })
+})
+
+describe('the outbox while Doorstep is locked', () => {
+  afterEach(() => resetLockState())
+
+  it('goes to the lock screen when the outbox is refused, instead of showing a problem', async () => {
+    mockDevice({ cases: 'sample', pin: '246810', locked: true })
+    const page = mountView(outboxView)
+    await settle()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(isKnownLocked()).toBe(true)
+    expect(textOf(page)).not.toContain('could not be shown')
+  })
+
+  it('goes to the lock screen when naming the cases is refused, rather than listing them unnamed', async () => {
+    mockDevice({ cases: 'sample', failures: { show_case: { code: 'locked', message: 'Doorstep is locked. Enter your PIN to carry on.' } } })
+    const page = mountView(outboxView)
+    await settle()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(textOf(page)).toBe('Outbox Loading the outbox…')
   })
 })

@@ -3,6 +3,7 @@
 // empty state is the one place that says the laptop is safe to hand in,
 // because only then is that a fact (the server acknowledged every change).
 import { html, renderInto, type SafeHtml } from '../html'
+import { handleLocked, isLockedRefusal } from '../idle'
 import { describeIpcError, getOutbox, showCase, type Outbox, type OutboxEntry } from '../ipc'
 import { onSyncFinished } from '../sync-status'
 import { formatDateTime, plural } from '../time-format'
@@ -42,7 +43,9 @@ async function nameCases(caseIds: readonly string[]): Promise<Map<string, CaseNa
           title: caseTitle(typeof reference === 'string' ? reference : null),
           summary: typeof summary === 'string' ? summary : null,
         })
-      } catch {
+      } catch (error) {
+        // Locked: the outbox is not shown at all, rather than with every case unnamed.
+        if (isLockedRefusal(error)) throw error
         names.set(caseId, fallbackName(caseId))
       }
     }),
@@ -155,6 +158,7 @@ async function load(body: HTMLElement): Promise<void> {
     if (hadFocus) body.parentElement?.querySelector<HTMLElement>('h1')?.focus()
   } catch (error) {
     shown.delete(body)
+    if (handleLocked(error)) return
     renderInto(body, problemBox('The outbox could not be shown', describeIpcError(error), 'Try again'))
     body.querySelector('[data-retry]')?.addEventListener('click', () => {
       renderInto(body, html`<p class="govuk-body">Loading the outbox…</p>`)

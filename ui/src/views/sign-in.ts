@@ -3,6 +3,7 @@ import { HOME_PATH, SET_PIN_PATH, markUnlocked } from '../idle'
 import { describeIpcError, lockStatus, signIn } from '../ipc'
 import { normaliseSignIn, validateSignIn, type FieldError, type SignInValues } from '../validation'
 import { errorSummary, passwordInput, textInput, type ErrorSummaryItem } from './govuk-markup'
+import { forgetWorkKeptForUnlock } from './case-page'
 import { importantBanner } from './lock-markup'
 import type { View, ViewContext } from './view'
 
@@ -173,6 +174,7 @@ export const signInView: View = {
         .then(async () => {
           // Rust opens the window on a full sign-in, whatever the lock said.
           markUnlocked()
+          forgetWorkKeptForUnlock()
           ctx.navigate(await pageAfterSignIn())
         })
         .catch((error: unknown) => {

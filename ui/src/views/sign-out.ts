@@ -8,6 +8,7 @@ import { SIGN_IN_PATH, handleLocked } from '../idle'
 import { deviceStatus, ipcErrorOf, signOut, type DeviceStatus } from '../ipc'
 import { announce } from '../live-region'
 import { plural } from '../time-format'
+import { forgetWorkKeptForUnlock } from './case-page'
 import { warningText } from './govuk-form-markup'
 import { problemSummary, radios, singleCheckbox, type ProblemItem } from './lock-markup'
 import type { View, ViewContext } from './view'
@@ -124,6 +125,7 @@ export const signOutView: View = {
       pending = true
       signOut(removeData)
         .then(() => {
+          forgetWorkKeptForUnlock()
           announce(removeData ? REMOVED_ANNOUNCEMENT : KEPT_ANNOUNCEMENT)
           ctx.navigate(SIGN_IN_PATH)
         })

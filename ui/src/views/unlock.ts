@@ -7,6 +7,7 @@ import { SIGN_IN_PATH, markUnlocked, takeReturnPath } from '../idle'
 import { deviceStatus, ipcErrorOf, lockStatus, signOut, unlock, type IpcError } from '../ipc'
 import { announce } from '../live-region'
 import { PIN_MESSAGES, normalisePin } from '../pin-validation'
+import { forgetWorkKeptForUnlock } from './case-page'
 import { pinInput, problemSummary, type ProblemItem } from './lock-markup'
 import { noticeForSignIn } from './sign-in'
 import type { View, ViewContext } from './view'
@@ -165,6 +166,7 @@ export const unlockView: View = {
       pending = true
       signOut(false)
         .then(() => {
+          forgetWorkKeptForUnlock()
           announce(SIGNED_OUT_ANNOUNCEMENT)
           ctx.navigate(SIGN_IN_PATH)
         })

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
+import { UNLOCK_PATH, resetLockState } from '../idle'
 import type { VisitRow } from '../ipc'
 import { mockDevice, mountView, textOf } from '../test/fake-backend'
 import { settle } from '../test/fixtures'
@@ -52,5 +53,17 @@ describe('the visits page', () => {
     const page = mountView(visitsView)
     await settle()
     expect(textOf(page)).toContain('You have no visits planned for today.')
+  })
+})
+
+describe('today’s visits while Doorstep is locked', () => {
+  afterEach(() => resetLockState())
+
+  it('goes to the lock screen instead of showing a problem', async () => {
+    mockDevice({ cases: 'sample', pin: '246810', locked: true })
+    const page = mountView(visitsView)
+    await settle()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(textOf(page)).not.toContain('could not be shown')
   })
 })

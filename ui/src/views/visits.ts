@@ -1,6 +1,7 @@
 // Today's visits: where the caseworker is going, in time order, with each
 // address's risk warnings shown before anything else about it.
 import { html, renderInto, type SafeHtml } from '../html'
+import { handleLocked } from '../idle'
 import { describeIpcError, todaysVisits, type VisitRow } from '../ipc'
 import { formatDateWithDay, formatTime, parseInstant } from '../time-format'
 import { caseTitle } from './case-labels'
@@ -88,6 +89,7 @@ function load(body: HTMLElement): void {
   todaysVisits()
     .then((visits) => renderInto(body, visitsMarkup(visits, new Date())))
     .catch((error: unknown) => {
+      if (handleLocked(error)) return
       renderInto(body, problemBox('Today’s visits could not be shown', describeIpcError(error), 'Try again'))
       body.querySelector('[data-retry]')?.addEventListener('click', () => {
         renderInto(body, html`<p class="govuk-body">Loading today’s visits…</p>`)

@@ -2,16 +2,13 @@
 // Rust side mocked. Run `npm run build` first; then `npm run test:e2e`.
 import assert from 'node:assert/strict'
 import { readdir } from 'node:fs/promises'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import {
   DIST_DIR,
   assertBuilt,
   axeViolations,
-  bundleIpcMock,
-  launchChromium,
-  openApp,
+  browserTestSession,
   screenshot,
-  serveDist,
 } from './helpers.mjs'
 
 const RIGHT_PASSWORD = 'correct horse battery staple'
@@ -19,33 +16,7 @@ const RIGHT_PASSWORD = 'correct horse battery staple'
 // Fails the whole file at once, with one clear message, if dist is missing.
 assertBuilt()
 
-let server
-let browser
-let mock
-
-before(async () => {
-  mock = await bundleIpcMock()
-  server = await serveDist()
-  browser = await launchChromium()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-/** Opens the app, runs `fn`, then fails if anything went wrong in the browser. */
-async function withApp(options, fn) {
-  const app = await openApp(browser, { server, mock, ...options })
-  try {
-    await fn(app.page)
-    // Let any late console errors (e.g. a blocked resource) arrive.
-    await app.page.waitForTimeout(100)
-    assert.deepEqual(app.problems, [], 'the page reported errors')
-  } finally {
-    await app.context.close()
-  }
-}
+const { shared, withApp } = browserTestSession()
 
 async function expectNoAxeViolations(page) {
   const violations = await axeViolations(page)
@@ -65,10 +36,10 @@ const activeElement = (page) =>
 
 describe('the built app under the Tauri CSP', () => {
   test('is served with the same Content-Security-Policy as tauri.conf.json', async () => {
-    const res = await fetch(server.url)
-    assert.equal(res.headers.get('content-security-policy'), server.csp)
-    assert.match(server.csp, /script-src 'self'/)
-    assert.match(server.csp, /style-src 'self'/)
+    const res = await fetch(shared.server.url)
+    assert.equal(res.headers.get('content-security-policy'), shared.server.csp)
+    assert.match(shared.server.csp, /script-src 'self'/)
+    assert.match(shared.server.csp, /style-src 'self'/)
   })
 
   test('has no inline scripts or styles in the page', async () => {

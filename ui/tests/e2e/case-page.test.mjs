@@ -3,38 +3,22 @@
 // checked with axe and saved to test-output/ui/case-*.png.
 // Run `npm run build` first (or build elsewhere and set DOORSTEP_UI_DIST).
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import {
   assertBuilt,
   axeViolations,
-  bundleIpcMock,
+  browserTestSession,
   focused,
-  launchChromium,
-  openApp,
   screenshot,
-  serveDist,
   tabTo,
   waitForSaved,
 } from './helpers.mjs'
 
 assertBuilt()
 
-let server
-let browser
-let mock
-
-before(async () => {
-  mock = await bundleIpcMock()
-  server = await serveDist()
-  browser = await launchChromium()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
 
 const SAMPLE = { cases: 'sample' }
+const { withApp } = browserTestSession({ scenario: SAMPLE })
 const NARROW = { width: 320, height: 640 }
 
 // The sample cases this file opens (SAMPLE_IDS in fake-device.ts).
@@ -52,18 +36,6 @@ const CASES = {
 }
 
 const caseHash = (id) => `#/cases/${id}`
-
-/** Opens the app, runs `fn`, then fails if anything went wrong in the browser. */
-async function withApp(options, fn) {
-  const app = await openApp(browser, { server, mock, scenario: SAMPLE, ...options })
-  try {
-    await fn(app.page)
-    await app.page.waitForTimeout(100)
-    assert.deepEqual(app.problems, [], 'the page reported errors')
-  } finally {
-    await app.context.close()
-  }
-}
 
 /** Waits for the case itself, not the "Opening the case…" heading. */
 async function caseShown(page) {

@@ -3,25 +3,12 @@
 // against the built UI under the real CSP, with fake-device.ts standing in
 // for Rust. Run `npm run build` first; then `npm run test:e2e`.
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
-import { assertBuilt, axeViolations, bundleIpcMock, launchChromium, openApp, screenshot, serveDist } from './helpers.mjs'
+import { describe, test } from 'node:test'
+import { assertBuilt, axeViolations, browserTestSession, screenshot } from './helpers.mjs'
 
 assertBuilt()
 
-let server
-let browser
-let mock
-
-before(async () => {
-  mock = await bundleIpcMock()
-  server = await serveDist()
-  browser = await launchChromium()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const { withApp } = browserTestSession()
 
 const SAMPLE = { cases: 'sample' }
 const SIGNED_IN_NOTHING_WAITING = { signedIn: true }
@@ -35,18 +22,6 @@ const LONG_SYNC = {
   casesToSend: 3,
   bytesSent: 0,
   bytesReceived: 3_400_000,
-}
-
-/** Opens the app, runs `fn`, then fails if anything went wrong in the browser. */
-async function withApp(options, fn) {
-  const app = await openApp(browser, { server, mock, ...options })
-  try {
-    await fn(app.page)
-    await app.page.waitForTimeout(100)
-    assert.deepEqual(app.problems, [], 'the page reported errors')
-  } finally {
-    await app.context.close()
-  }
 }
 
 /** axe finds nothing, and the page is saved to test-output/ui/<name>.png for people to look at. */

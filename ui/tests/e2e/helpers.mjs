@@ -9,6 +9,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { after, before } from 'node:test'
 import { chromium } from 'playwright-core'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -191,4 +192,35 @@ export async function waitForSaved(page) {
   await page.waitForFunction(() => /Saved on this laptop/.test(document.querySelector('[data-live-region]')?.textContent ?? ''), null, {
     timeout: 5_000,
   })
+}
+
+/**
+ * One served build, one IPC mock and one Chromium for a test file, started
+ * before its tests and stopped after them. `withApp(options, fn)` opens the
+ * app in a fresh context (with `defaults` under `options`), runs `fn` with the
+ * page, then fails if the page reported any error.
+ */
+export function browserTestSession(defaults = {}) {
+  const shared = { server: undefined, browser: undefined, mock: undefined }
+  before(async () => {
+    shared.mock = await bundleIpcMock()
+    shared.server = await serveDist()
+    shared.browser = await launchChromium()
+  })
+  after(async () => {
+    await shared.browser?.close()
+    await shared.server?.close()
+  })
+  async function withApp(options, fn) {
+    const app = await openApp(shared.browser, { server: shared.server, mock: shared.mock, ...defaults, ...options })
+    try {
+      await fn(app.page)
+      // Let any late console errors (a blocked resource, say) arrive.
+      await app.page.waitForTimeout(100)
+      assert.deepEqual(app.problems, [], 'the page reported errors')
+    } finally {
+      await app.context.close()
+    }
+  }
+  return { shared, withApp }
 }

@@ -6,36 +6,21 @@
 // typing only, so every step is proved reachable from the keyboard.
 // Run `npm run build` first (or build elsewhere and set DOORSTEP_UI_DIST).
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import {
   assertBuilt,
   axeViolations,
-  bundleIpcMock,
+  browserTestSession,
   focused,
-  launchChromium,
   openApp,
   screenshot,
-  serveDist,
   tabTo,
   waitForSaved,
 } from './helpers.mjs'
 
 assertBuilt()
 
-let server
-let browser
-let mock
-
-before(async () => {
-  mock = await bundleIpcMock()
-  server = await serveDist()
-  browser = await launchChromium()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
+const { shared } = browserTestSession()
 
 const PASSWORD = 'correct horse battery staple'
 const PIN = '246810'
@@ -52,9 +37,9 @@ const visitCard = (page) => page.locator('.govuk-summary-card', { has: page.loca
 
 describe('the main journey with only a keyboard', () => {
   test('sign in, set the PIN, find a case, check in, add a note, check out and submit for review', async () => {
-    const app = await openApp(browser, {
-      server,
-      mock,
+    const app = await openApp(shared.browser, {
+      server: shared.server,
+      mock: shared.mock,
       scenario: { cases: 'sample', signedIn: false, acceptPassword: PASSWORD },
     })
     const { page } = app

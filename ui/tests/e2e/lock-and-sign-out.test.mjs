@@ -3,15 +3,12 @@
 // (fake-device.ts). Every screen and error state is scanned with axe and
 // screenshotted into test-output/ui/. Run `npm run build` first.
 import assert from 'node:assert/strict'
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import {
   assertBuilt,
   axeViolations,
-  bundleIpcMock,
-  launchChromium,
-  openApp,
+  browserTestSession,
   screenshot,
-  serveDist,
 } from './helpers.mjs'
 
 const PIN = '246810'
@@ -22,32 +19,7 @@ const NARROW = { width: 320, height: 640 }
 
 assertBuilt()
 
-let server
-let browser
-let mock
-
-before(async () => {
-  mock = await bundleIpcMock()
-  server = await serveDist()
-  browser = await launchChromium()
-})
-
-after(async () => {
-  await browser?.close()
-  await server?.close()
-})
-
-/** Opens the app, runs `fn`, then fails if anything went wrong in the browser. */
-async function withApp(options, fn) {
-  const app = await openApp(browser, { server, mock, ...options })
-  try {
-    await fn(app.page)
-    await app.page.waitForTimeout(100)
-    assert.deepEqual(app.problems, [], 'the page reported errors')
-  } finally {
-    await app.context.close()
-  }
-}
+const { withApp } = browserTestSession()
 
 /** axe finds nothing, and the screen is saved for people to look at. */
 async function checkScreen(page, name) {

@@ -299,11 +299,39 @@ const DAY_MILLIS: i64 = 86_400_000;
 const TODAY_STARTS_BEFORE_UTC_MIDNIGHT_MILLIS: i64 = 3_600_000;
 
 fn invalid(label: &'static str, message: &str) -> ClientError {
+    field_refusal(label, message).into()
+}
+
+fn field_refusal(label: &'static str, message: &str) -> CaseError {
     CaseError::Field(FieldError::Invalid {
         label,
         message: message.to_owned(),
     })
-    .into()
+}
+
+/// Where a visit stands, read inside the edit that changes it, so the check
+/// and the change see the same document and it is loaded once.
+struct VisitState {
+    checked_in: bool,
+    checked_out: bool,
+}
+
+impl VisitState {
+    fn of(case: &doorstep_core::case::CaseDocument, visit_id: &str) -> Result<Self, CaseError> {
+        let field = |name| case.field(&FieldPath::item(SectionKind::Visit, visit_id, name));
+        // Every visit has a planned time: without one, there is no such visit.
+        if field("planned_at").is_none() {
+            return Err(CaseError::NoSuchItem {
+                noun: "visit",
+                id: visit_id.to_owned(),
+            });
+        }
+        let set = |name| field(name).is_some_and(|entry| !entry.value.is_empty());
+        Ok(Self {
+            checked_in: set("checked_in_at"),
+            checked_out: set("checked_out_at"),
+        })
+    }
 }
 
 impl Device {
@@ -427,18 +455,17 @@ impl Device {
                 "the time you expect to leave must be later than now",
             ));
         }
-        let visit = self.visit(case_id, visit_id)?;
-        if visit.text("checked_in_at").is_some() {
-            return Err(invalid(
-                "Checked in",
-                "you have already checked in to this visit",
-            ));
-        }
-        let checked_in = FieldPath::item(SectionKind::Visit, visit_id, "checked_in_at");
-        let expected = FieldPath::item(SectionKind::Visit, visit_id, "expected_end");
+        let path = |field| FieldPath::item(SectionKind::Visit, visit_id, field);
         self.edit(case_id, "Checked in to a visit", |case, editor| {
-            case.set_field(&checked_in, &now.to_rfc3339(), editor)?;
-            case.set_field(&expected, &end.to_rfc3339(), editor)
+            let visit = VisitState::of(case, visit_id)?;
+            if visit.checked_in {
+                return Err(field_refusal(
+                    "Checked in",
+                    "you have already checked in to this visit",
+                ));
+            }
+            case.set_field(&path("checked_in_at"), &now.to_rfc3339(), editor)?;
+            case.set_field(&path("expected_end"), &end.to_rfc3339(), editor)
         })
     }
 
@@ -449,45 +476,25 @@ impl Device {
         visit_id: &str,
         outcome: &str,
     ) -> Result<(), ClientError> {
-        let visit = self.visit(case_id, visit_id)?;
-        if visit.text("checked_in_at").is_none() {
-            return Err(invalid(
-                "Checked out",
-                "check in to this visit before checking out",
-            ));
-        }
-        if visit.text("checked_out_at").is_some() {
-            return Err(invalid(
-                "Checked out",
-                "you have already checked out of this visit",
-            ));
-        }
         let now = now().to_rfc3339();
-        let checked_out = FieldPath::item(SectionKind::Visit, visit_id, "checked_out_at");
-        let outcome_path = FieldPath::item(SectionKind::Visit, visit_id, "outcome");
+        let path = |field| FieldPath::item(SectionKind::Visit, visit_id, field);
         self.edit(case_id, "Checked out of a visit", |case, editor| {
-            case.set_field(&checked_out, &now, editor)?;
-            case.set_field(&outcome_path, outcome, editor)
+            let visit = VisitState::of(case, visit_id)?;
+            if !visit.checked_in {
+                return Err(field_refusal(
+                    "Checked out",
+                    "check in to this visit before checking out",
+                ));
+            }
+            if visit.checked_out {
+                return Err(field_refusal(
+                    "Checked out",
+                    "you have already checked out of this visit",
+                ));
+            }
+            case.set_field(&path("checked_out_at"), &now, editor)?;
+            case.set_field(&path("outcome"), outcome, editor)
         })
-    }
-
-    fn visit(
-        &self,
-        case_id: &str,
-        visit_id: &str,
-    ) -> Result<doorstep_core::case::ItemView, ClientError> {
-        self.load(case_id)?
-            .view()
-            .visits
-            .into_iter()
-            .find(|visit| visit.id == visit_id)
-            .ok_or_else(|| {
-                CaseError::NoSuchItem {
-                    noun: "visit",
-                    id: visit_id.to_owned(),
-                }
-                .into()
-            })
     }
 
     /// Sends a case to the team lead's review queue. An open case is started

@@ -24,6 +24,8 @@ fn main() {
         "check_in",
         "check_out",
         "submit_for_review",
+        "review_queue",
+        "review_case",
         "outbox",
         "conflicts",
         "resolve_conflict",

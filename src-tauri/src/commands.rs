@@ -11,8 +11,10 @@ use doorstep_client::desktop::{
     AppError, CaseList, CasePage, CaseQuery, DesktopApp, ItemKind, LockStatus, Outbox, VisitRow,
 };
 use doorstep_client::device::{CaseConflicts, DeviceStatus, PersonInput};
+use doorstep_client::review::ReviewQueueEntry;
 use doorstep_client::settings::parse_server_url;
 use doorstep_client::sync::SignedIn;
+use doorstep_client::types::ReviewDecision;
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
 
@@ -219,6 +221,26 @@ pub async fn check_out(
 pub async fn submit_for_review(app: App<'_>, case_id: String) -> Result<(), AppError> {
     app.run(move |device| device.submit_for_review(&case_id))
         .await
+}
+
+/// Team leads: cases awaiting review, oldest submission first.
+#[tauri::command]
+pub async fn review_queue(app: App<'_>) -> Result<Vec<ReviewQueueEntry>, AppError> {
+    app.run(|device| device.review_queue()).await
+}
+
+/// Team leads: approve, or return with comments. Problems with the comment
+/// name the comment box, so the error summary links to it.
+#[tauri::command]
+pub async fn review_case(
+    app: App<'_>,
+    case_id: String,
+    decision: ReviewDecision,
+    comment: String,
+) -> Result<String, AppError> {
+    app.run(move |device| device.review_case(&case_id, decision, &comment))
+        .await
+        .map_err(AppError::about_review_comment)
 }
 
 #[tauri::command]

@@ -71,6 +71,8 @@ fn main() {
             commands::check_in,
             commands::check_out,
             commands::submit_for_review,
+            commands::review_queue,
+            commands::review_case,
             commands::outbox,
             commands::conflicts,
             commands::resolve_conflict,

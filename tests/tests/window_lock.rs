@@ -130,15 +130,23 @@ fn the_window_locks_after_the_idle_time_and_asking_about_the_lock_does_not_keep_
     let last_used = std::time::Instant::now();
     app.run_blocking(|device| device.case_list(&CaseQuery::default()))
         .unwrap();
+    // It counts down, so the window can warn before it locks.
+    let mut time_left = Vec::new();
     while last_used.elapsed() < idle / 2 {
-        assert!(!app.lock_status().unwrap().locked);
+        let status = app.lock_status().unwrap();
+        assert!(!status.locked);
+        time_left.push(status.millis_until_lock.expect("a PIN is set"));
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    std::thread::sleep(idle);
     assert!(
-        app.lock_status().unwrap().locked,
-        "polling did not keep the window open"
+        time_left.windows(2).all(|pair| pair[1] <= pair[0]),
+        "the time left only falls while nobody uses the window: {time_left:?}"
     );
+    assert!(time_left.iter().all(|&left| left <= 600));
+    std::thread::sleep(idle);
+    let status = app.lock_status().unwrap();
+    assert!(status.locked, "polling did not keep the window open");
+    assert_eq!(status.millis_until_lock, None, "nothing to count down to");
     assert_eq!(
         app.run_blocking(|device| device.case_list(&CaseQuery::default()))
             .unwrap_err()
@@ -152,8 +160,10 @@ fn the_window_locks_after_the_idle_time_and_asking_about_the_lock_does_not_keep_
         std::thread::sleep(idle / 3);
         app.user_active();
     }
+    let status = app.lock_status().unwrap();
+    assert!(!status.locked, "someone working is not locked out");
     assert!(
-        !app.lock_status().unwrap().locked,
-        "someone working is not locked out"
+        status.millis_until_lock.unwrap() > 400,
+        "staying active (the warning's button) puts the lock back to the full idle time: {status:?}"
     );
 }

@@ -6,6 +6,7 @@ import { initShellComponents, initViewComponents } from './govuk'
 import { describeIpcError, getAppInfo, type AppInfo } from './ipc'
 import { mayLeave } from './leave-guard'
 import { attachLiveRegion } from './live-region'
+import { isTeamLead, readRole } from './role'
 import { createRouter, type RouteChange, type Router } from './router'
 import { SERVICE_NAME, renderShell, type NavItem, type Shell } from './shell'
 import { startSyncStatus } from './sync-status'
@@ -16,6 +17,7 @@ import { conflictsView } from './views/conflicts'
 import { newCaseView } from './views/new-case'
 import { notFoundView } from './views/not-found'
 import { outboxView } from './views/outbox'
+import { reviewsView } from './views/reviews'
 import { setPinView } from './views/set-pin'
 import { signInView } from './views/sign-in'
 import { signOutView } from './views/sign-out'
@@ -36,8 +38,19 @@ export const NAVIGATION: readonly NavItem[] = [
   { path: '/about', text: 'About this device' },
 ]
 
+/** Offered to team leads only, after My cases: their other daily list. */
+export const REVIEWS_NAV_ITEM: NavItem = { path: '/reviews', text: 'Cases to review' }
+
+/** The navigation for someone with `role` (null when nobody is signed in). */
+export function navigationFor(role: string | null): readonly NavItem[] {
+  if (!isTeamLead(role)) return NAVIGATION
+  const myCases = NAVIGATION.findIndex((item) => item.path === '/cases')
+  return [...NAVIGATION.slice(0, myCases + 1), REVIEWS_NAV_ITEM, ...NAVIGATION.slice(myCases + 1)]
+}
+
 export const ROUTES: Readonly<Record<string, View>> = {
   '/cases': casesView,
+  '/reviews': reviewsView,
   '/cases/new': newCaseView,
   '/visits': visitsView,
   '/outbox': outboxView,
@@ -61,6 +74,24 @@ function focusHeading(scope: Element): void {
   scope.querySelector<HTMLElement>('h1')?.focus()
 }
 
+let roleRequests = 0
+
+/**
+ * Brings the navigation into line with the person's role. Asked on every
+ * page change, as signing in or out, or a sync, may have changed it; if
+ * Rust cannot say, the navigation stays as it was.
+ */
+function refreshNavigation(shell: Shell): void {
+  const request = ++roleRequests
+  readRole().then(
+    (role) => {
+      // An older answer must not undo a newer one.
+      if (request === roleRequests) shell.setNavigation(navigationFor(role))
+    },
+    () => {},
+  )
+}
+
 function showPage(shell: Shell, ctx: ViewContext, { path, route, params, initial }: RouteChange<View>): void {
   const view = route ?? notFoundView
   shell.setCurrent(route ? path : null)
@@ -75,6 +106,7 @@ function showPage(shell: Shell, ctx: ViewContext, { path, route, params, initial
   // is the first Tab stop; after navigating, it moves to the new page.
   // A page that put focus somewhere itself (an error summary) keeps it.
   if (!initial && !container.contains(document.activeElement)) focusHeading(container)
+  refreshNavigation(shell)
 }
 
 /**

@@ -107,7 +107,7 @@ describe('noticing that Doorstep has locked', () => {
     expect(takeReturnPath()).toBe('/cases/01JDCASE')
   })
 
-  it('does not ask Rust while the person is working, because Rust counts each question as use', async () => {
+  it('does not ask Rust while the person is working', async () => {
     const backend = mockLockBackend()
     startLockWatch(fakeRouter('/cases'))
     for (let minute = 0; minute < 30; minute++) {

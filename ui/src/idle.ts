@@ -3,9 +3,11 @@
 // commands with code `locked` until the PIN is typed. This module:
 // - picks the first page at start (the lock screen if locked);
 // - tells Rust the person is still there (`user_active`), at most once a minute;
+// - warns shortly before the idle lock, so the person can stay (WCAG 2.2.1);
 // - notices a lock that happened while the page sat idle, and shows the lock screen;
 // - remembers the page the person was on, to go back to after unlocking.
-import { deviceStatus, ipcErrorOf, lockStatus, userActive, type LockStatus } from './ipc'
+import { hideIdleWarning, showIdleWarning } from './idle-warning'
+import { deviceStatus, ipcErrorOf, lockNow, lockStatus, userActive, type LockStatus } from './ipc'
 import { keepUnsavedWorkForUnlock } from './leave-guard'
 import { pathFromHash } from './router'
 
@@ -20,6 +22,14 @@ export const ACTIVITY_REPORT_INTERVAL_MS = 60_000
 export const LOCK_POLL_INTERVAL_MS = 30_000
 /** Used until Rust says otherwise; the policy default. */
 export const DEFAULT_IDLE_LOCK_MINUTES = 15
+/** The warning comes this long before the lock: two minutes, or half the idle time if that is shorter. */
+export const WARNING_LEAD_MS = 120_000
+
+/** How long before the lock the warning shows, for an idle time of `minutes`. */
+export function warningLeadMs(minutes: number): number {
+  return Math.min(WARNING_LEAD_MS, (minutes * 60_000) / 2)
+}
+
 /** A slow first `lock_status` (Rust opening the store) must not hold the window blank. */
 export const START_CHECK_TIMEOUT_MS = 2_000
 
@@ -87,6 +97,7 @@ export function takeReturnPath(): string {
 
 /** Shows the lock screen, remembering the current page to come back to. */
 export function showLockScreen(): void {
+  hideIdleWarning()
   setKnownLocked(true)
   const path = currentPath()
   if (path === UNLOCK_PATH) return
@@ -180,6 +191,8 @@ export async function chooseStartPage(win: Window = window): Promise<void> {
 export interface ActivityReporter {
   /** Call on every key press, click or scroll. */
   activity(): void
+  /** Reports at once, whenever the last report was (the warning's "Stay unlocked"). */
+  reportNow(): void
   /** When the person last did something, by `Date.now()`. */
   readonly lastActivityAt: number
 }
@@ -196,6 +209,12 @@ export function createActivityReporter(report: () => void, intervalMs = ACTIVITY
       lastReportAt = now
       report()
     },
+    reportNow() {
+      const now = Date.now()
+      lastActivityAt = now
+      lastReportAt = now
+      report()
+    },
     get lastActivityAt() {
       return lastActivityAt
     },
@@ -205,6 +224,29 @@ export function createActivityReporter(report: () => void, intervalMs = ACTIVITY
 const ACTIVITY_EVENTS = ['keydown', 'pointerdown', 'wheel'] as const
 
 let stopWatching: (() => void) | null = null
+
+let activityReporter: ActivityReporter | null = null
+
+const warningActions = {
+  stay() {
+    activityReporter?.reportNow()
+  },
+  lockNow() {
+    lockNow().then(showLockScreen, () => void checkLock())
+  },
+  expired() {
+    void checkLock()
+  },
+}
+
+/** Shows the warning when Rust says the lock is near, and takes it away when it is not. */
+function warnIfLockIsNear(status: LockStatus): void {
+  const millisLeft = status.millisUntilLock
+  // An older Rust, or no PIN set: nothing to warn about.
+  if (millisLeft === undefined || millisLeft === null) return
+  if (millisLeft <= warningLeadMs(status.idleLockMinutes)) showIdleWarning(millisLeft, warningActions)
+  else hideIdleWarning()
+}
 
 /**
  * Asks Rust whether the window is locked, and shows the lock screen if so.
@@ -222,8 +264,10 @@ export async function checkLock(): Promise<void> {
   idleLockMinutes = status.idleLockMinutes
   if (!status.locked) {
     setKnownLocked(false)
+    warnIfLockIsNear(status)
     return
   }
+  hideIdleWarning()
   const path = currentPath()
   // The sign-in page unlocks too (Rust opens the window on a full sign-in).
   if (path === SIGN_IN_PATH) {
@@ -242,10 +286,9 @@ export async function checkLock(): Promise<void> {
  * the window has locked; also when the window comes back into view.
  * Returns a function that stops it all (tests, or a second start).
  *
- * Rust counts every unlocked command, `lock_status` included, as use of
- * the window. Asking every 30 seconds would keep an idle window from ever
- * locking, so the regular check only asks once the person has been away
- * for the idle-lock time; coming back to the window asks at once.
+ * Asking costs Rust nothing, but the regular check only asks once the
+ * person has been away long enough for the warning to be near; coming
+ * back to the window asks at once.
  */
 export function startLockWatch(router: LockNavigator): () => void {
   stopWatching?.()
@@ -259,9 +302,13 @@ export function startLockWatch(router: LockNavigator): () => void {
   const onVisibilityChange = () => {
     if (document.visibilityState === 'visible') void checkLock()
   }
+  activityReporter = reporter
   const poll = setInterval(() => {
     const idleMs = Date.now() - reporter.lastActivityAt
-    if (knownLocked || idleMs >= idleLockMinutes * 60_000) void checkLock()
+    // Early enough to warn: Rust may have heard of the last use up to a
+    // report interval before the window did, so it may lock sooner.
+    const askFrom = idleLockMinutes * 60_000 - warningLeadMs(idleLockMinutes) - LOCK_POLL_INTERVAL_MS
+    if (knownLocked || idleMs >= askFrom) void checkLock()
   }, LOCK_POLL_INTERVAL_MS)
 
   for (const type of ACTIVITY_EVENTS) document.addEventListener(type, onActivity, { capture: true, passive: true })
@@ -272,6 +319,8 @@ export function startLockWatch(router: LockNavigator): () => void {
     for (const type of ACTIVITY_EVENTS) document.removeEventListener(type, onActivity, { capture: true })
     document.removeEventListener('visibilitychange', onVisibilityChange)
     if (navigator === router) navigator = null
+    if (activityReporter === reporter) activityReporter = null
+    hideIdleWarning()
     if (stopWatching === stop) stopWatching = null
   }
   stopWatching = stop

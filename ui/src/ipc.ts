@@ -154,7 +154,21 @@ export interface CaseView {
   risks: ItemView[]
   notes: NoteView[]
   attachments: AttachmentMeta[]
+  /** Team leads' decisions, oldest first. Cases saved by an older Doorstep have none. */
+  reviews?: ReviewView[]
   conflicts: FieldConflict[]
+}
+
+export type ReviewDecision = 'approved' | 'returned'
+
+/** A team lead's decision on a case awaiting review. Decisions are never edited. */
+export interface ReviewView {
+  id: string
+  decision: ReviewDecision
+  /** What the lead wrote; may be empty for an approval. */
+  comment: string
+  by: string
+  at: Millis
 }
 
 /**
@@ -194,6 +208,13 @@ export interface CaseRow {
   updatedBy: string
   updatedAt: Millis
   sync: CaseSync
+}
+
+/** A case waiting for a team lead: its My cases row, and who submitted it when. */
+export interface ReviewQueueEntry extends CaseRow {
+  submittedBy: string
+  /** By the submitting device's clock. */
+  submittedAt: Millis
 }
 
 export interface CaseQuery {
@@ -274,13 +295,23 @@ export interface OutboxEntry {
 
 export interface RefusedCase {
   caseId: string
+  reference: string | null
   summary: string
   reason: string
 }
 
+/** One case's changes that the server has not acknowledged, named as My cases names it. */
+export interface OutboxCase {
+  caseId: string
+  reference: string | null
+  summary: string
+  /** Oldest first. */
+  changes: OutboxEntry[]
+}
+
 export interface Outbox {
-  /** Every change made here that the server has not acknowledged, oldest first. */
-  entries: OutboxEntry[]
+  /** Every case with changes the server has not acknowledged, by its oldest change. */
+  cases: OutboxCase[]
   /** Cases the server refused, with its reason; their changes stay here. */
   refused: RefusedCase[]
   filesToSend: number
@@ -360,6 +391,19 @@ export const checkIn = (caseId: string, visitId: string, expectedEnd: string): P
 export const checkOut = (caseId: string, visitId: string, outcome: string): Promise<void> =>
   invoke('check_out', { caseId, visitId, outcome })
 export const submitForReview = (caseId: string): Promise<void> => invoke('submit_for_review', { caseId })
+/**
+ * Team leads only: cases awaiting review, oldest submission first. Rejects
+ * with `not_a_team_lead` for anyone else.
+ */
+export const reviewQueue = (): Promise<ReviewQueueEntry[]> => invoke('review_queue')
+/**
+ * Approves (the case closes) or returns it with comments (back to in
+ * progress); resolves to the review's id. Saved on the laptop at once; the
+ * server checks the role again when it syncs. Comment problems name the
+ * field `comment`; a case no longer waiting rejects with `not_awaiting_review`.
+ */
+export const reviewCase = (caseId: string, decision: ReviewDecision, comment: string): Promise<string> =>
+  invoke('review_case', { caseId, decision, comment })
 export const getOutbox = (): Promise<Outbox> => invoke('outbox')
 export const listConflicts = (): Promise<CaseConflicts[]> => invoke('conflicts')
 /** Keep mine, keep theirs or an edited value: the chosen text for the field. */
@@ -416,6 +460,8 @@ export interface LockStatus {
   signedIn: boolean
   /** The window locks after this many minutes without use. */
   idleLockMinutes: number
+  /** While unlocked with a PIN set, the time until the idle lock; otherwise null. */
+  millisUntilLock?: number | null
 }
 
 export const lockStatus = (): Promise<LockStatus> => invoke('lock_status')

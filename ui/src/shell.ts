@@ -26,6 +26,12 @@ export interface Shell {
   liveRegion: HTMLElement
   /** Marks the navigation item for `path` as the current page. */
   setCurrent(path: string | null): void
+  /** Offers these items instead (the role changed), keeping the current page and any focus on a link. */
+  setNavigation(items: readonly NavItem[]): void
+}
+
+function sameItems(a: readonly NavItem[], b: readonly NavItem[]): boolean {
+  return a.length === b.length && a.every((item, i) => item.path === b[i]?.path && item.text === b[i]?.text)
 }
 
 function navItems(items: readonly NavItem[], currentPath: string | null): SafeHtml {
@@ -104,14 +110,26 @@ export function renderShell(root: HTMLElement, options: ShellOptions): Shell {
   // focus to main; this only stops the hash from changing.
   root.querySelector('.govuk-skip-link')?.addEventListener('click', (event) => event.preventDefault())
 
+  let navigation = options.navigation
+  let currentPath: string | null = null
   return {
     main,
     syncStatus: root.querySelector<HTMLElement>('[data-sync-status]'),
     liveRegion: root.querySelector<HTMLElement>('[data-live-region]')!,
     setCurrent(path) {
+      currentPath = path
       // Only the <li>s are replaced: the ServiceNavigation component keeps a
       // reference to the <ul> for its mobile menu toggle.
-      if (list) renderInto(list, navItems(options.navigation, path))
+      if (list) renderInto(list, navItems(navigation, path))
+    },
+    setNavigation(items) {
+      if (sameItems(items, navigation)) return
+      navigation = items
+      if (!list) return
+      // The answer may come while someone is tabbing through the menu.
+      const focused = list.contains(document.activeElement) ? document.activeElement?.getAttribute('href') : null
+      renderInto(list, navItems(navigation, currentPath))
+      if (focused) list.querySelector<HTMLElement>(`a[href="${CSS.escape(focused)}"]`)?.focus()
     },
   }
 }

@@ -14,7 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use doorstep_client::api::{self, AppInfo, ServerStatus};
 use doorstep_client::device::PersonInput;
 use doorstep_client::settings::{DeviceSettings, SettingsSource};
-use doorstep_client::types::{CaseFilter, CaseStatus};
+use doorstep_client::types::{CaseFilter, CaseStatus, ReviewDecision};
 use doorstep_client::{ClientError, Device};
 use serde::Serialize;
 
@@ -130,6 +130,27 @@ enum CaseCommand {
     },
     /// Append a note to the case's timeline.
     Note { id: String, text: String },
+    /// Submit the case for review by a team lead.
+    Submit { id: String },
+    /// Team leads: approve a case awaiting review (it closes), or return it
+    /// with comments (it goes back to in progress). Works offline; the server
+    /// checks the role again when it syncs.
+    Review {
+        id: String,
+        #[arg(
+            long,
+            conflicts_with = "return_case",
+            required_unless_present = "return_case"
+        )]
+        approve: bool,
+        #[arg(long = "return")]
+        return_case: bool,
+        /// What needs to change (required to return a case).
+        #[arg(long, default_value = "")]
+        comment: String,
+    },
+    /// Team leads: the cases awaiting review, oldest submission first.
+    Queue,
     /// Replace the assessment narrative; concurrent edits merge character by character.
     Narrative { id: String, text: String },
     /// Attach a photo or document; it is stored encrypted and sent after the case text.
@@ -448,6 +469,58 @@ fn run_case(device: &mut Device, command: CaseCommand, json: bool) -> Result<(),
             let result = serde_json::json!({ "caseId": id, "noteId": note_id, "saved": true });
             output::print(json, &result, || {
                 println!("Saved: note {note_id} on case {id}")
+            })
+        }
+        CaseCommand::Submit { id } => {
+            device.submit_for_review(&id)?;
+            let result =
+                serde_json::json!({ "caseId": id, "status": "awaiting_review", "saved": true });
+            output::print(json, &result, || {
+                println!("Saved: case {id} is awaiting review")
+            })
+        }
+        CaseCommand::Review {
+            id,
+            approve,
+            return_case: _,
+            comment,
+        } => {
+            let decision = if approve {
+                ReviewDecision::Approved
+            } else {
+                ReviewDecision::Returned
+            };
+            let review_id = device.review_case(&id, decision, &comment)?;
+            let result = serde_json::json!({
+                "caseId": id,
+                "reviewId": review_id,
+                "decision": decision,
+                "status": decision.resulting_status().as_str(),
+                "saved": true,
+            });
+            output::print(json, &result, || match decision {
+                ReviewDecision::Approved => println!("Saved: case {id} approved and closed"),
+                ReviewDecision::Returned => {
+                    println!("Saved: case {id} returned to the caseworker with your comments")
+                }
+            })
+        }
+        CaseCommand::Queue => {
+            let queue = device.review_queue()?;
+            output::print(json, &queue, || {
+                if queue.is_empty() {
+                    println!("No cases are awaiting review.");
+                }
+                for entry in &queue {
+                    println!(
+                        "{}\t{}\t{}\tsubmitted by {} at {}",
+                        entry.case.case_id,
+                        entry.case.reference.as_deref().unwrap_or("-"),
+                        entry.case.summary,
+                        entry.submitted_by,
+                        entry.submitted_at.to_rfc3339(),
+                    );
+                }
             })
         }
         CaseCommand::Attach {

@@ -40,6 +40,7 @@ impl From<ClientError> for AppError {
             ClientError::Case(case) => match case.as_ref() {
                 CaseError::Field(field) => field_named_by(field).map(str::to_owned),
                 CaseError::EmptyNote | CaseError::TooLong { .. } => Some("text".to_owned()),
+                CaseError::CommentRequired => Some("comment".to_owned()),
                 _ => None,
             },
             ClientError::UnusablePin(_) | ClientError::WrongPin { .. } => Some("pin".to_owned()),
@@ -58,6 +59,15 @@ impl From<ClientError> for AppError {
 }
 
 impl AppError {
+    /// A review's text is its comment: a comment too long belongs to the
+    /// comment box, not to a note's text box.
+    pub fn about_review_comment(mut self) -> Self {
+        if self.field.as_deref() == Some("text") {
+            self.field = Some("comment".to_owned());
+        }
+        self
+    }
+
     /// A failure of Doorstep itself, such as a panic on the worker thread.
     pub fn internal(error: &dyn std::fmt::Display) -> Self {
         AppError {
@@ -237,16 +247,36 @@ pub struct VisitRow {
 #[serde(rename_all = "camelCase")]
 pub struct RefusedCase {
     pub case_id: String,
+    pub reference: Option<String>,
     pub summary: String,
     pub reason: String,
+}
+
+/// One case's changes not yet acknowledged, named as My cases names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutboxCase {
+    pub case_id: String,
+    pub reference: Option<String>,
+    pub summary: String,
+    /// Oldest first.
+    pub changes: Vec<OutboxEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Outbox {
-    pub entries: Vec<OutboxEntry>,
+    /// Cases in the order of their oldest waiting change.
+    pub cases: Vec<OutboxCase>,
     pub refused: Vec<RefusedCase>,
     pub files_to_send: usize,
+}
+
+impl Outbox {
+    /// Every change waiting, over all cases.
+    pub fn change_count(&self) -> usize {
+        self.cases.iter().map(|case| case.changes.len()).sum()
+    }
 }
 
 /// The kinds of item the window adds with a form of fields.
@@ -568,25 +598,47 @@ impl Device {
     /// The outbox page: every change the server has not acknowledged, the
     /// cases it refused with its reasons, and files waiting to go.
     pub fn outbox_page(&self) -> Result<Outbox, ClientError> {
-        let refused = self
-            .store
-            .refused_cases()?
-            .into_iter()
+        let mut cases: Vec<OutboxCase> = Vec::new();
+        for entry in self.outbox()? {
+            match cases.iter_mut().find(|case| case.case_id == entry.case_id) {
+                Some(case) => case.changes.push(entry),
+                None => cases.push(OutboxCase {
+                    case_id: entry.case_id.clone(),
+                    reference: None,
+                    summary: String::new(),
+                    changes: vec![entry],
+                }),
+            }
+        }
+        let ids: Vec<&str> = cases.iter().map(|case| case.case_id.as_str()).collect();
+        let rows = self.store.case_rows(&ids)?;
+        for case in &mut cases {
+            if let Some(row) = rows.iter().find(|row| row.case_id == case.case_id) {
+                case.reference.clone_from(&row.reference);
+                case.summary.clone_from(&row.summary);
+            }
+        }
+
+        let refusals = self.store.refused_cases()?;
+        let ids: Vec<&str> = refusals
+            .iter()
+            .map(|(case_id, _)| case_id.as_str())
+            .collect();
+        let rows = self.store.case_rows(&ids)?;
+        let refused = refusals
+            .iter()
             .map(|(case_id, reason)| {
-                let summary = self
-                    .load(&case_id)
-                    .ok()
-                    .and_then(|case| case.view().text("summary").map(str::to_owned))
-                    .unwrap_or_default();
+                let row = rows.iter().find(|row| &row.case_id == case_id);
                 RefusedCase {
-                    case_id,
-                    summary,
-                    reason,
+                    case_id: case_id.clone(),
+                    reference: row.and_then(|row| row.reference.clone()),
+                    summary: row.map(|row| row.summary.clone()).unwrap_or_default(),
+                    reason: reason.clone(),
                 }
             })
             .collect();
         Ok(Outbox {
-            entries: self.outbox()?,
+            cases,
             refused,
             files_to_send: self.store.pending_upload_count()?,
         })
@@ -603,6 +655,9 @@ pub struct LockStatus {
     pub attempts_left: u32,
     pub signed_in: bool,
     pub idle_lock_minutes: u32,
+    /// While unlocked with a PIN set: how long until the idle lock, so the
+    /// window can warn first and let the person stay (WCAG 2.2.1).
+    pub millis_until_lock: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -705,12 +760,18 @@ impl DesktopApp {
             let locked = self.lock_state(device, Activity::Polled).is_err();
             let pin = device.pin_state()?;
             let signed_in = device.status()?.signed_in;
+            let millis_until_lock = (!locked && pin.pin_set).then(|| {
+                let idle_for = self.window_lock().last_activity.elapsed();
+                let left = self.idle_lock.saturating_sub(idle_for).as_millis();
+                u64::try_from(left).unwrap_or(u64::MAX)
+            });
             Ok(LockStatus {
                 locked,
                 pin_set: pin.pin_set,
                 attempts_left: pin.attempts_left,
                 signed_in,
                 idle_lock_minutes: self.settings.idle_lock_minutes,
+                millis_until_lock,
             })
         })
     }

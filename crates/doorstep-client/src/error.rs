@@ -83,6 +83,10 @@ pub enum ClientError {
     NoPin,
     #[error("Doorstep is locked. Enter your PIN to unlock it")]
     Locked,
+    #[error(
+        "Only team leads review cases, and you are signed in as {role}. Ask your team lead to review it"
+    )]
+    NotATeamLead { role: String },
 }
 
 impl ClientError {
@@ -102,9 +106,11 @@ impl ClientError {
                 CaseError::NoConflict(_) => "no_conflict",
                 CaseError::NoSuchItem { .. } => "no_such_item",
                 CaseError::SetByServer(_) => "set_by_server",
-                CaseError::EmptyNote | CaseError::TooLong { .. } | CaseError::BadId(_) => {
-                    "invalid_input"
-                }
+                CaseError::EmptyNote
+                | CaseError::TooLong { .. }
+                | CaseError::BadId(_)
+                | CaseError::CommentRequired => "invalid_input",
+                CaseError::NotAwaitingReview(_) => "not_awaiting_review",
                 _ => "case_error",
             },
             ClientError::NoSuchCase(_) => "no_such_case",
@@ -124,6 +130,7 @@ impl ClientError {
             ClientError::PinLockedOut => "pin_locked_out",
             ClientError::NoPin => "no_pin",
             ClientError::Locked => "locked",
+            ClientError::NotATeamLead { .. } => "not_a_team_lead",
         }
     }
 }

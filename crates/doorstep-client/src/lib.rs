@@ -6,6 +6,7 @@ pub mod background;
 pub mod desktop;
 pub mod device;
 pub mod error;
+pub mod review;
 pub mod settings;
 pub mod sync;
 pub mod unlock;
@@ -19,7 +20,7 @@ pub mod types {
     pub use doorstep_core::case::SectionKind;
     pub use doorstep_core::case::{
         AttachmentMeta, CaseProjection, CaseStatus, CaseView, FieldConflict, FieldEntry,
-        FieldValue, ItemView, NoteView,
+        FieldValue, ItemView, NoteView, ReviewDecision, ReviewView,
     };
     pub use doorstep_store::{AuditRecord, AuditReport, CaseFilter, CaseSort, OutboxEntry};
 }

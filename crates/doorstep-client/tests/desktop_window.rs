@@ -299,12 +299,19 @@ fn the_outbox_lists_every_change_and_data_is_not_removed_while_work_waits() {
             device.outbox_page()
         })
         .unwrap();
-    let descriptions: Vec<&str> = outbox
-        .entries
+    assert_eq!(outbox.cases.len(), 1, "both changes are to one case");
+    let waiting = &outbox.cases[0];
+    assert_eq!(
+        waiting.summary, "Leaking roof",
+        "the outbox names the case as My cases does"
+    );
+    let descriptions: Vec<&str> = waiting
+        .changes
         .iter()
         .map(|entry| entry.description.as_str())
         .collect();
     assert_eq!(descriptions, ["Opened the case", "Added a note"]);
+    assert_eq!(outbox.change_count(), 2);
     assert!(outbox.refused.is_empty());
 
     let refused = app

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::case::CaseStatus;
+
 /// What a signed-in person is, for access decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -184,6 +186,41 @@ impl Reader {
     }
 }
 
+/// What a push does to a case's review workflow, as the server sees it
+/// after merging: the status before (None for a new case) and after, and
+/// how many review decisions the case held before and after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkflowChange {
+    pub status_before: Option<CaseStatus>,
+    pub status_after: CaseStatus,
+    pub reviews_before: usize,
+    pub reviews_after: usize,
+}
+
+impl WorkflowChange {
+    /// Records a review decision, or closes the case (which only approving
+    /// a review does).
+    pub fn decides_a_review(&self) -> bool {
+        let closes = self.status_after == CaseStatus::Closed
+            && self.status_before != Some(CaseStatus::Closed);
+        self.reviews_after > self.reviews_before || closes
+    }
+}
+
+impl Reader {
+    /// Only team leads approve or return cases. Checked on every push, so a
+    /// decision made offline by someone who has since lost the role is
+    /// refused and the case stays as it was on the server. A caseworker may
+    /// still take their own submission back (awaiting review to in
+    /// progress): that decides nothing.
+    pub fn may_change_workflow(&self, change: &WorkflowChange) -> Result<(), WriteRefusal> {
+        if change.decides_a_review() && self.role != Role::TeamLead {
+            return Err(WriteRefusal::OnlyLeadsReview);
+        }
+        Ok(())
+    }
+}
+
 /// Why a change to a case was refused. The server sends the message to the
 /// device, which keeps the change and shows this reason beside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -198,6 +235,10 @@ pub enum WriteRefusal {
         "Only a team lead can assign a case to someone else. Ask your team lead to reassign it."
     )]
     OnlyLeadsReassign,
+    #[error(
+        "Only a team lead can approve or return a case. Your decision is kept on this laptop; ask a team lead to review the case."
+    )]
+    OnlyLeadsReview,
 }
 
 impl WriteRefusal {
@@ -208,6 +249,7 @@ impl WriteRefusal {
             WriteRefusal::NotYourCase => "not_your_case",
             WriteRefusal::OtherTeam => "other_team",
             WriteRefusal::OnlyLeadsReassign => "only_leads_reassign",
+            WriteRefusal::OnlyLeadsReview => "only_leads_review",
         }
     }
 }
@@ -249,6 +291,60 @@ mod tests {
         assert!(!amy.may_see(&case("adult_social_care", Some("North"), Some("ben"))));
         assert!(!amy.may_see(&case("housing", Some("South"), Some("ben"))));
         assert!(!amy.may_see(&case("housing", None, None)));
+    }
+
+    fn workflow(
+        before: Option<CaseStatus>,
+        after: CaseStatus,
+        reviews: (usize, usize),
+    ) -> WorkflowChange {
+        WorkflowChange {
+            status_before: before,
+            status_after: after,
+            reviews_before: reviews.0,
+            reviews_after: reviews.1,
+        }
+    }
+
+    #[test]
+    fn only_a_team_lead_approves_or_returns_a_case() {
+        use CaseStatus::*;
+        let amy = person("amy", Role::Caseworker, Some("North"));
+        let lee = person("lee", Role::TeamLead, Some("North"));
+        let approve = workflow(Some(AwaitingReview), Closed, (0, 1));
+        let send_back = workflow(Some(AwaitingReview), InProgress, (1, 2));
+        for decision in [approve, send_back] {
+            assert_eq!(lee.may_change_workflow(&decision), Ok(()));
+            assert_eq!(
+                amy.may_change_workflow(&decision),
+                Err(WriteRefusal::OnlyLeadsReview)
+            );
+        }
+        assert_eq!(
+            amy.may_change_workflow(&workflow(Some(InProgress), Closed, (0, 0))),
+            Err(WriteRefusal::OnlyLeadsReview),
+            "closing without a review is still a decision"
+        );
+        assert_eq!(
+            amy.may_change_workflow(&workflow(None, Closed, (0, 0))),
+            Err(WriteRefusal::OnlyLeadsReview),
+            "nor can a new case arrive closed"
+        );
+    }
+
+    #[test]
+    fn a_caseworker_submits_takes_back_reopens_and_edits_without_deciding_anything() {
+        use CaseStatus::*;
+        let amy = person("amy", Role::Caseworker, Some("North"));
+        for change in [
+            workflow(Some(InProgress), AwaitingReview, (0, 0)),
+            workflow(Some(AwaitingReview), InProgress, (0, 0)),
+            workflow(Some(Closed), Open, (1, 1)),
+            workflow(Some(Closed), Closed, (1, 1)),
+            workflow(None, AwaitingReview, (0, 0)),
+        ] {
+            assert_eq!(amy.may_change_workflow(&change), Ok(()), "{change:?}");
+        }
     }
 
     #[test]

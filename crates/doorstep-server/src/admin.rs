@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::accounts::{PasswordDigest, PasswordError, Role};
 use crate::audit::{AuditEvent, AuditRecord, AuditVerdict, verify_chain};
 use crate::storage::{NewUser, Storage, StorageError};
+use doorstep_core::access::name_key;
 
 /// Who did it, in the audit log, when IT acts through the admin CLI.
 pub fn operator() -> String {
@@ -63,6 +64,10 @@ pub enum AdminAction {
     SetUserDisabled {
         name: String,
         disabled: bool,
+    },
+    SetUserRole {
+        name: String,
+        role: Role,
     },
     ListUsers,
     ListDevices,
@@ -148,6 +153,30 @@ pub async fn run<S: Storage>(
                     })
                     .by(operator())
                     .detail(json!({ "user": user.name })),
+                ])
+                .await?;
+            json!({ "user": user })
+        }
+        AdminAction::SetUserRole { name, role } => {
+            let account = storage
+                .users()
+                .await?
+                .into_iter()
+                .find(|user| name_key(&user.name) == name_key(&name))
+                .ok_or_else(|| StorageError::no_such_user(name.trim()))?;
+            if role != Role::Admin && account.team.is_none() {
+                return Err(AdminError::TeamRequired(role));
+            }
+            let user = storage.set_user_role(&name, role).await?;
+            storage
+                .record_audit(vec![
+                    AuditEvent::new("admin_user_role_changed")
+                        .by(operator())
+                        .detail(json!({
+                            "user": user.name,
+                            "from": account.role.as_str(),
+                            "to": role.as_str(),
+                        })),
                 ])
                 .await?;
             json!({ "user": user })

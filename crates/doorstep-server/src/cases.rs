@@ -9,7 +9,7 @@
 
 use automerge::{ActorId, AutoCommit, ChangeHash, ROOT, ReadDoc};
 use axum::http::StatusCode;
-use doorstep_core::access::{CaseAccessFacts, Reader};
+use doorstep_core::access::{CaseAccessFacts, Reader, WorkflowChange};
 use doorstep_core::case::CaseDocument;
 use doorstep_protocol::error::codes;
 use doorstep_protocol::sync::{
@@ -104,6 +104,7 @@ fn usable(what: &str, value: Option<String>) -> Result<Option<String>, MergeRefu
 /// What merging a push produced, before access is checked.
 pub(crate) struct Merged {
     after: CaseAccessFacts,
+    workflow: WorkflowChange,
     status: String,
     summary: String,
     pub(crate) heads: Vec<String>,
@@ -169,18 +170,19 @@ fn merge_unguarded(
     pushed: &[u8],
 ) -> Result<Merged, MergeRefusal> {
     let existing: Vec<u8> = stored.concat();
-    let (mut document, old_heads) = if existing.is_empty() {
+    let (mut document, old_heads, before) = if existing.is_empty() {
         let document = CaseDocument::load(pushed, server_actor())
             .map_err(|error| MergeRefusal::NotACase(error.to_string()))?;
-        (document, Vec::new())
+        (document, Vec::new(), None)
     } else {
         let mut document = CaseDocument::load(&existing, server_actor())
             .map_err(|error| MergeRefusal::NotACase(error.to_string()))?;
         let old_heads = document.heads();
+        let before = (document.status(), document.review_count());
         document
             .apply_bytes(pushed)
             .map_err(|error| MergeRefusal::NotACase(error.to_string()))?;
-        (document, old_heads)
+        (document, old_heads, Some(before))
     };
     let automerge = document.automerge_mut();
     if !automerge.get_missing_deps(&[]).is_empty() {
@@ -223,8 +225,15 @@ fn merge_unguarded(
             return Err(MergeRefusal::TooLarge);
         }
     }
+    let workflow = WorkflowChange {
+        status_before: before.map(|(status, _)| status),
+        status_after: projection.status,
+        reviews_before: before.map_or(0, |(_, reviews)| reviews),
+        reviews_after: document.review_count(),
+    };
     Ok(Merged {
         after,
+        workflow,
         status: projection.status.as_str().to_owned(),
         summary: projection.summary,
         heads: hex_heads(&new_heads),
@@ -299,11 +308,13 @@ async fn push_one<S: Storage>(
             // Landing earlier work is all a former holder may do.
             return not_yours();
         }
+        // A decision needs the role now, whoever held the case before.
         let allowed = if handover {
             Ok(())
         } else {
             reader.may_change(before, &merged.after)
-        };
+        }
+        .and_then(|()| reader.may_change_workflow(&merged.workflow));
         if let Err(refusal) = allowed {
             state
                 .storage

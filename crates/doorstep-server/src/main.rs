@@ -161,6 +161,15 @@ enum UserCommand {
     Disable { name: String },
     /// Let a disabled user sign in again.
     Enable { name: String },
+    /// Change a user's role (their team stays). It applies to their next
+    /// request: a former team lead's review decisions made offline are then
+    /// refused when they sync.
+    SetRole {
+        name: String,
+        /// caseworker, team-lead or admin.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
     /// List users.
     List,
 }
@@ -292,6 +301,9 @@ async fn run_admin(storage: StorageArgs, json: bool, command: AdminCommand) -> R
             name,
             disabled: false,
         },
+        AdminCommand::User(UserCommand::SetRole { name, role }) => {
+            AdminAction::SetUserRole { name, role }
+        }
         AdminCommand::User(UserCommand::List) => AdminAction::ListUsers,
         AdminCommand::Device(DeviceCommand::List) => AdminAction::ListDevices,
         AdminCommand::Device(DeviceCommand::Revoke { id }) => AdminAction::RevokeDevice { id },

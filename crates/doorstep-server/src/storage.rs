@@ -303,6 +303,14 @@ pub trait Storage: Send + Sync + 'static {
         disabled: bool,
     ) -> impl Future<Output = Result<User, StorageError>> + Send;
 
+    /// Gives the user a new role; their team stays. Takes effect on their
+    /// next request, because every request reads the account afresh.
+    fn set_user_role(
+        &self,
+        name: &str,
+        role: Role,
+    ) -> impl Future<Output = Result<User, StorageError>> + Send;
+
     /// Counts a sign-in attempt against the account and the address. It is
     /// recorded before the password is checked, so that guesses sent in
     /// parallel count too; a correct password then clears the account's count.

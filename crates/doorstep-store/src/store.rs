@@ -445,6 +445,29 @@ impl DeviceStore {
             .map_err(db("listing cases"))
     }
 
+    /// The list rows of `case_ids`, in the same order, leaving out any case
+    /// not on this device: the outbox and refusals name their cases from these
+    /// without loading a single document.
+    pub fn case_rows(&self, case_ids: &[&str]) -> Result<Vec<CaseProjection>, StoreError> {
+        let sql =
+            format!("SELECT {PROJECTION_COLUMNS} FROM case_projection p WHERE p.case_id = ?1");
+        let mut statement = self
+            .conn
+            .prepare_cached(&sql)
+            .map_err(db("reading case rows"))?;
+        let mut rows = Vec::with_capacity(case_ids.len());
+        for case_id in case_ids {
+            if let Some(row) = statement
+                .query_row([case_id], read_projection)
+                .optional()
+                .map_err(db("reading case rows"))?
+            {
+                rows.push(row);
+            }
+        }
+        Ok(rows)
+    }
+
     /// How many cases match `filter`, whatever its order, limit and offset:
     /// the height of the window's virtual list and its "N cases".
     pub fn count_cases(&self, filter: &CaseFilter) -> Result<usize, StoreError> {

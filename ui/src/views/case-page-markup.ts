@@ -1,7 +1,18 @@
 // The case page's markup, as pure functions of what Rust sent and what the
 // person is doing. case-page.ts owns the state and the events.
 import { html, type SafeHtml } from '../html'
-import type { AttachmentMeta, CasePage, CaseSync, CaseView, FieldConflict, ItemView, Millis, NoteView } from '../ipc'
+import type {
+  AttachmentMeta,
+  CasePage,
+  CaseSync,
+  CaseView,
+  FieldConflict,
+  ItemView,
+  Millis,
+  NoteView,
+  ReviewDecision,
+  ReviewView,
+} from '../ipc'
 import {
   CASE_FIELDS,
   PERSON_FIELDS,
@@ -60,10 +71,17 @@ export interface CasePageModel {
   /** Pictures the person asked to see (attachment previews, drawn signatures). */
   previews: { get(key: string): PreviewState | undefined }
   now: Date
+  /** The person is a team lead, so a case awaiting review gets the decision form. */
+  teamLead: boolean
+  /** The decision just saved, for the success banner; null otherwise. */
+  reviewSaved: ReviewDecision | null
 }
 
 const LONE_WORKING_MESSAGE =
   'Doorstep cannot raise an alarm while this laptop is offline. Follow your council’s lone working procedure: for example, phone your buddy to say where you are and when you expect to finish.'
+
+/** The team lead's decision form: first in the contents, when it is shown. */
+const DECISION_SECTION = { id: 'case-decision', title: 'Review this case' } as const
 
 /** The ids of the sections, for the contents list and for moving focus. */
 const SECTIONS = [
@@ -235,12 +253,16 @@ function leaveWarning(): SafeHtml {
     </div>`
 }
 
-function contents(): SafeHtml {
+function jumpLink(id: string, text: string, classes = 'govuk-link'): SafeHtml {
+  return html`<a class="${classes}" href="#${id}" data-action="jump" data-section="${id}">${text}</a>`
+}
+
+function contents(sections: readonly { id: string; title: string }[]): SafeHtml {
   return html`
     <nav class="doorstep-case-contents" aria-labelledby="case-contents-title">
       <h2 class="govuk-heading-s" id="case-contents-title">On this page</h2>
       <ul class="govuk-list doorstep-case-contents__list">
-        ${SECTIONS.map((s) => html`<li><a class="govuk-link" href="#${s.id}" data-action="jump" data-section="${s.id}">${s.title}</a></li>`)}
+        ${sections.map((s) => html`<li>${jumpLink(s.id, s.title)}</li>`)}
       </ul>
     </nav>`
 }
@@ -859,7 +881,7 @@ function attachments(model: CasePageModel): SafeHtml {
 // ---------------------------------------------------------------------------
 
 interface TimelineEntry {
-  kind: 'note' | 'visit' | 'task' | 'consent' | 'attachment'
+  kind: 'note' | 'visit' | 'task' | 'consent' | 'attachment' | 'review'
   id: string
   at: Millis
   by: string
@@ -886,6 +908,7 @@ function timelineEntries(view: CaseView): TimelineEntry[] {
       title: DECISION_LABELS[itemText(c, 'decision') ?? ''] ?? 'Consent recorded',
     })),
     ...view.attachments.map((a) => ({ kind: 'attachment' as const, id: a.sha256, at: a.addedAt, by: a.addedBy, title: 'Attachment added' })),
+    ...reviewsOf(view).map((r) => ({ kind: 'review' as const, id: r.id, at: r.at, by: r.by, title: REVIEW_TITLES[r.decision] })),
   ]
   return entries.sort((a, b) => b.at - a.at || a.id.localeCompare(b.id))
 }
@@ -973,6 +996,10 @@ function timelineBody(model: CasePageModel, entry: TimelineEntry): SafeHtml {
         ? html`<p class="govuk-body govuk-!-text-break-word">${attachment.name} (${attachment.mediaType}, ${formatBytes(attachment.size)})</p>`
         : html``
     }
+    case 'review': {
+      const decision = reviewsOf(view).find((r) => r.id === entry.id)
+      return decision === undefined || decision.comment.trim() === '' ? html`` : multiline(decision.comment)
+    }
   }
 }
 
@@ -993,16 +1020,114 @@ function timeline(model: CasePageModel): SafeHtml {
 }
 
 // ---------------------------------------------------------------------------
-// Review
+// Review: submitting, a team lead's decision, and what the lead said
 // ---------------------------------------------------------------------------
+
+const REVIEW_TITLES: Readonly<Record<ReviewDecision, string>> = {
+  approved: 'Approved',
+  returned: 'Returned with comments',
+}
+
+/** The decision form's fields, which error links point at. */
+export const REVIEW_DECISION_ID = 'review-decision'
+export const REVIEW_COMMENT_ID = 'review-comment'
+/** The success banner after a decision is saved; focus goes there. */
+export const REVIEW_SAVED_ID = 'review-saved'
+export const REVIEW_SAVED_MESSAGE = 'Decision saved on this laptop. It goes to the server when you are online.'
+
+/** Cases saved by an older Doorstep have no reviews at all. */
+export function reviewsOf(view: CaseView): readonly ReviewView[] {
+  return view.reviews ?? []
+}
+
+/** A team lead looking at a case that waits for them. */
+function showsDecisionForm(model: CasePageModel): boolean {
+  return model.teamLead && textOf(model.page.case.fields['status']) === 'awaiting_review'
+}
+
+/** The lead's comments on a case they sent back, while it is still being worked on: what the caseworker must act on. */
+function returnedBanner(view: CaseView): SafeHtml {
+  const latest = reviewsOf(view).at(-1)
+  if (latest?.decision !== 'returned' || textOf(view.fields['status']) !== 'in_progress') return html``
+  return html`
+    <div class="govuk-notification-banner" role="region" aria-labelledby="case-returned-title" id="case-returned">
+      <div class="govuk-notification-banner__header">
+        <h2 class="govuk-notification-banner__title" id="case-returned-title">Returned for more work</h2>
+      </div>
+      <div class="govuk-notification-banner__content">
+        <p class="govuk-notification-banner__heading">Returned by ${latest.by} on <time datetime="${isoInstant(latest.at)}">${formatInstant(latest.at)}</time>:</p>
+        ${latest.comment.trim() === '' ? html`<p class="govuk-body">No comments were given.</p>` : multiline(latest.comment)}
+        <p class="govuk-body">When you have made the changes, ${jumpLink('case-review', 'submit the case for review again', 'govuk-notification-banner__link')}.</p>
+      </div>
+    </div>`
+}
+
+function reviewSavedBanner(decision: ReviewDecision | null): SafeHtml {
+  if (decision === null) return html``
+  // A region that takes focus, like the risk warnings: read once, not also as an alert.
+  return html`
+    <div class="govuk-notification-banner govuk-notification-banner--success" role="region" aria-labelledby="review-saved-title"
+      id="${REVIEW_SAVED_ID}" tabindex="-1">
+      <div class="govuk-notification-banner__header">
+        <h2 class="govuk-notification-banner__title" id="review-saved-title">Success</h2>
+      </div>
+      <div class="govuk-notification-banner__content">
+        <p class="govuk-notification-banner__heading">${REVIEW_SAVED_MESSAGE}</p>
+        <p class="govuk-body">${decision === 'approved'
+          ? 'You approved the case, so it is now closed.'
+          : 'You returned the case to the caseworker with your comments. It is in progress again.'}</p>
+      </div>
+    </div>`
+}
+
+function decisionForm(model: CasePageModel): SafeHtml {
+  const submitted = model.page.case.fields['status']
+  return html`
+    ${submitted !== undefined && html`<p class="govuk-body">Submitted for review by ${byAndWhen(submitted.by, submitted.at)}.</p>`}
+    <form class="doorstep-inline-form" data-form="review-case" novalidate>
+      ${radiosField({
+        id: REVIEW_DECISION_ID,
+        legend: 'What is your decision?',
+        error: problemFor(model, REVIEW_DECISION_ID),
+        items: [
+          { value: 'approved', text: 'Approve and close the case' },
+          { value: 'returned', text: 'Return it to the caseworker with comments', hint: 'The case goes back to in progress.' },
+        ],
+      })}
+      ${textareaField({
+        id: REVIEW_COMMENT_ID,
+        label: 'Comments',
+        labelClasses: 'govuk-label--s',
+        hint: 'Needed when you return the case: say what needs to change. The caseworker sees your comments.',
+        error: problemFor(model, REVIEW_COMMENT_ID),
+        rows: 5,
+      })}
+      ${formButtons('Save decision', false)}
+    </form>`
+}
+
+/** The server refused this case's changes: said again here, as a review decision may be among them. */
+function refusedWarning(sync: CaseSync): SafeHtml {
+  if (sync.state !== 'refused') return html``
+  return warningText(`The server refused the changes made to this case on this laptop: ${sync.refusedReason ?? 'no reason was given'}`)
+}
 
 function review(model: CasePageModel): SafeHtml {
   const view = model.page.case
   const status = textOf(view.fields['status'])
-  if (status === 'awaiting_review') return html`<p class="govuk-body">This case is waiting for your team lead to review it.</p>`
-  if (status === 'closed') return html`<p class="govuk-body">This case is closed.</p>`
+  const refused = refusedWarning(model.page.sync)
+  if (status === 'awaiting_review') {
+    return model.teamLead
+      ? html`${refused}<p class="govuk-body">This case is waiting for review. Record your decision under ${jumpLink(DECISION_SECTION.id, DECISION_SECTION.title)}, near the top of the page.</p>`
+      : html`${refused}<div class="govuk-inset-text">This case is waiting for your team lead to review it.</div>`
+  }
+  if (status === 'closed') {
+    const latest = reviewsOf(view).at(-1)
+    return html`${refused}<p class="govuk-body">This case is closed.${latest?.decision === 'approved' && html` It was approved by ${byAndWhen(latest.by, latest.at)}.`}</p>`
+  }
   if (model.panel?.kind !== 'confirm-submit') {
     return html`
+      ${refused}
       <p class="govuk-body">When the case is ready, submit it for review by your team lead.</p>
       ${actionButton({ id: 'submit-for-review-button', action: 'confirm-submit', text: 'Submit for review', look: 'primary' })}`
   }
@@ -1038,15 +1163,19 @@ export function caseHeading(view: CaseView): { caption: string; heading: string 
 export function casePageMarkup(model: CasePageModel): SafeHtml {
   const view = model.page.case
   const { caption, heading } = caseHeading(view)
+  const deciding = showsDecisionForm(model)
   return html`
     ${model.problems.length > 0 && errorSummary(model.problems)}
     ${riskBanner(activeRisks(view))}
+    ${reviewSavedBanner(model.reviewSaved)}
     <span class="govuk-caption-l">${caption}</span>
     <h1 class="govuk-heading-l doorstep-case-heading" tabindex="-1">${heading}</h1>
     ${syncBadge(model.page.sync)}
     ${model.leaveBlocked && leaveWarning()}
+    ${returnedBanner(view)}
     ${conflictBanner(view)}
-    ${contents()}
+    ${contents(deciding ? [DECISION_SECTION, ...SECTIONS] : SECTIONS)}
+    ${deciding && section(DECISION_SECTION.id, DECISION_SECTION.title, decisionForm(model))}
     ${section('case-details', 'Case details', caseDetails(model))}
     ${section('case-people', 'People', people(model))}
     ${section('case-visits', 'Visits', visits(model))}

@@ -19,15 +19,18 @@ import {
   editNote,
   setField,
   setNarrative,
+  reviewCase,
   showCase,
   submitForReview,
   ipcErrorOf,
   type CasePage,
   type CaseView,
   type PersonInput,
+  type ReviewDecision,
 } from '../ipc'
 import { clearLeaveGuard, setLeaveGuard, type LeaveGuard } from '../leave-guard'
 import { announce } from '../live-region'
+import { isTeamLead, readRole } from '../role'
 import {
   PERSON_FIELDS,
   fieldNameFromRust,
@@ -40,11 +43,14 @@ import {
   requiredMessage,
   type FieldProblem,
 } from './case-page-fields'
-import { instantFromDateTimeLocal, itemText, toDateTimeLocal } from './case-page-format'
+import { instantFromDateTimeLocal, itemText, textOf, toDateTimeLocal } from './case-page-format'
 import {
   ATTACH_INPUT_ID,
   CHANGE_INPUT_ID,
   MAX_ATTACHMENT_BYTES,
+  REVIEW_COMMENT_ID,
+  REVIEW_DECISION_ID,
+  REVIEW_SAVED_ID,
   SIGNATURE_METHOD_ID,
   LOAD_ERROR_TITLE,
   NOT_FOUND_TITLE,
@@ -65,6 +71,9 @@ import { attachSignaturePad, type SignaturePad } from './case-page-signature'
 import type { View, ViewContext } from './view'
 
 export const SAVED_MESSAGE = 'Saved on this laptop'
+export const CHOOSE_DECISION_MESSAGE = 'Select whether to approve the case or return it to the caseworker'
+/** As Rust's `CaseError::CommentRequired`, so the page says the same before and after asking. */
+export const RETURN_NEEDS_COMMENT_MESSAGE = 'Enter comments saying what needs to change before you return the case'
 
 /** What a submitted form asks for: problems to show, or a save to run. */
 type Submission =
@@ -152,6 +161,11 @@ class CasePageController {
   private signaturePad: SignaturePad | null = null
   private signatureDrawing: string | null = null
   private readonly previews = new Previews()
+  /** From `device_status`, asked for once a case awaiting review is shown: only a lead may decide. */
+  private teamLead = false
+  private roleKnown = false
+  /** The review decision just saved, for the success banner until the next change. */
+  private reviewSaved: ReviewDecision | null = null
   /** Pictures being read from Rust, so a second click does not read them twice. */
   private readonly loadingPictures = new Set<string>()
   // Views are not told when the app replaces them; every page change comes
@@ -214,6 +228,7 @@ class CasePageController {
       if (this.stillShown()) this.showLoadError(error, this.content.contains(document.activeElement))
       return
     }
+    await this.learnRole(page)
     if (!this.stillShown()) return
     this.page = page
     this.previews.keepOnly(pictureKeys(page.case))
@@ -233,6 +248,21 @@ class CasePageController {
       focus: hadFocus ? (hasRisks ? 'case-risks' : 'heading') : null,
       typed: kept ?? { drafts: new Map(), files: null },
     })
+  }
+
+  /**
+   * Only a case awaiting review needs the role, so only such a case asks,
+   * and only once. If Rust cannot say, the page is shown as to a
+   * caseworker, and the next case shown asks again.
+   */
+  private async learnRole(page: CasePage): Promise<void> {
+    if (this.roleKnown || textOf(page.case.fields['status']) !== 'awaiting_review') return
+    try {
+      this.teamLead = isTeamLead(await readRole())
+      this.roleKnown = true
+    } catch {
+      this.teamLead = false
+    }
   }
 
   /** The lock screen is replacing the page: keeps what was typed, for `load` to give back after the PIN. */
@@ -294,6 +324,8 @@ class CasePageController {
         leaveBlocked: this.leaveTo !== null,
         previews: this.previews,
         now: new Date(),
+        teamLead: this.teamLead,
+        reviewSaved: this.reviewSaved,
       }),
     )
     restoreDrafts(this.content, drafts)
@@ -492,6 +524,7 @@ class CasePageController {
   private openPanel(panel: Panel, openerId: string, focusId: string): void {
     const forget = idsWithin(this.content.querySelector('[data-panel]'))
     if (panel.kind !== 'record-consent') this.signatureDrawing = null
+    this.reviewSaved = null
     this.panel = panel
     this.opener = openerId
     this.problems = []
@@ -535,6 +568,8 @@ class CasePageController {
   ): Promise<void> {
     if (this.busy) return
     this.busy = true
+    // The banner is about the last decision; any other change makes it old news.
+    this.reviewSaved = null
     try {
       await submission.save()
     } catch (error) {
@@ -573,6 +608,7 @@ class CasePageController {
       if (this.stillShown()) this.showLoadError(error, true)
       return
     }
+    await this.learnRole(page)
     if (!this.stillShown()) return
     this.page = page
     this.previews.keepOnly(pictureKeys(page.case))
@@ -645,8 +681,30 @@ class CasePageController {
         return this.attachFile(form)
       case 'submit-for-review':
         return { save: () => submitForReview(id), inputFor: () => undefined, focusAfter: 'case-review' }
+      case 'review-case':
+        return this.decideReview(form)
       default:
         return null
+    }
+  }
+
+  private decideReview(form: HTMLFormElement): Submission {
+    const choice = readChoice(form, REVIEW_DECISION_ID)
+    const comment = readText(form, REVIEW_COMMENT_ID).trim()
+    if (choice !== 'approved' && choice !== 'returned') {
+      return { problems: [{ text: CHOOSE_DECISION_MESSAGE, fieldId: REVIEW_DECISION_ID }] }
+    }
+    if (choice === 'returned' && comment === '') {
+      return { problems: [{ text: RETURN_NEEDS_COMMENT_MESSAGE, fieldId: REVIEW_COMMENT_ID }] }
+    }
+    return {
+      save: async () => {
+        await reviewCase(this.caseId, choice, comment)
+        this.reviewSaved = choice
+      },
+      // Rust names the comment box `comment` (a comment too long, or missing on a return).
+      inputFor: (rustField) => (fieldNameFromRust(rustField) === 'comment' ? REVIEW_COMMENT_ID : undefined),
+      focusAfter: REVIEW_SAVED_ID,
     }
   }
 

@@ -3,8 +3,8 @@
 // empty state is the one place that says the laptop is safe to hand in,
 // because only then is that a fact (the server acknowledged every change).
 import { html, renderInto, type SafeHtml } from '../html'
-import { handleLocked, isLockedRefusal } from '../idle'
-import { describeIpcError, getOutbox, showCase, type Outbox, type OutboxEntry } from '../ipc'
+import { handleLocked } from '../idle'
+import { describeIpcError, getOutbox, type Outbox, type OutboxCase } from '../ipc'
 import { onSyncFinished } from '../sync-status'
 import { formatDateTime, plural } from '../time-format'
 import { caseTitle } from './case-labels'
@@ -14,47 +14,8 @@ import type { View } from './view'
 
 export const SAFE_TO_HAND_IN = 'Everything made on this laptop is on the server. It is safe to hand in.'
 
-/** Cases named by opening them; beyond this many, a shortened id is enough to tell them apart. */
-const MAX_NAMED_CASES = 50
-
-interface CaseName {
-  title: string
-  summary: string | null
-}
-
-function fallbackName(caseId: string): CaseName {
-  return { title: `Case ending ${caseId.slice(-6)}`, summary: null }
-}
-
-/** Outbox entries carry only a case id; the case itself has the reference and summary. */
-async function nameCases(caseIds: readonly string[]): Promise<Map<string, CaseName>> {
-  const names = new Map<string, CaseName>()
-  await Promise.all(
-    caseIds.map(async (caseId, index) => {
-      if (index >= MAX_NAMED_CASES) {
-        names.set(caseId, fallbackName(caseId))
-        return
-      }
-      try {
-        const page = await showCase(caseId)
-        const reference = page.case.fields['reference']?.value
-        const summary = page.case.fields['summary']?.value
-        names.set(caseId, {
-          title: caseTitle(typeof reference === 'string' ? reference : null),
-          summary: typeof summary === 'string' ? summary : null,
-        })
-      } catch (error) {
-        // Locked: the outbox is not shown at all, rather than with every case unnamed.
-        if (isLockedRefusal(error)) throw error
-        names.set(caseId, fallbackName(caseId))
-      }
-    }),
-  )
-  return names
-}
-
 export function isSafeToHandIn(outbox: Outbox): boolean {
-  return outbox.entries.length === 0 && outbox.refused.length === 0 && outbox.filesToSend === 0
+  return outbox.cases.length === 0 && outbox.refused.length === 0 && outbox.filesToSend === 0
 }
 
 function caseLink(caseId: string, text: string): SafeHtml {
@@ -84,7 +45,8 @@ function refusedMarkup(outbox: Outbox): SafeHtml {
       (refused) => html`
         <div class="govuk-summary-card">
           <div class="govuk-summary-card__title-wrapper">
-            <h3 class="govuk-summary-card__title">${caseLink(refused.caseId, refused.summary)}</h3>
+            <h3 class="govuk-summary-card__title">${caseLink(refused.caseId, caseTitle(refused.reference))}${refused.summary !== '' &&
+              html`<span class="doorstep-outbox__summary">${refused.summary}</span>`}</h3>
           </div>
           <div class="govuk-summary-card__content">
             <dl class="govuk-summary-list">
@@ -98,38 +60,36 @@ function refusedMarkup(outbox: Outbox): SafeHtml {
     )}`
 }
 
-function entriesMarkup(entries: readonly OutboxEntry[], names: Map<string, CaseName>): SafeHtml {
-  if (entries.length === 0) return html``
-  const byCase = new Map<string, OutboxEntry[]>()
-  for (const entry of entries) byCase.set(entry.caseId, [...(byCase.get(entry.caseId) ?? []), entry])
+function casesMarkup(cases: readonly OutboxCase[]): SafeHtml {
+  if (cases.length === 0) return html``
+  const changeCount = cases.reduce((sum, waiting) => sum + waiting.changes.length, 0)
   return html`
     <h2 class="govuk-heading-m">Changes not yet sent</h2>
-    <p class="govuk-body">${plural(entries.length, 'change')} to ${plural(byCase.size, 'case')}, oldest first.</p>
-    ${[...byCase].map(([caseId, caseEntries]) => {
-      const name = names.get(caseId) ?? fallbackName(caseId)
-      return html`
+    <p class="govuk-body">${plural(changeCount, 'change')} to ${plural(cases.length, 'case')}, oldest first.</p>
+    ${cases.map(
+      (waiting) => html`
         <div class="govuk-summary-card">
           <div class="govuk-summary-card__title-wrapper">
-            <h3 class="govuk-summary-card__title">${caseLink(caseId, name.title)}${name.summary !== null &&
-              html`<span class="doorstep-outbox__summary">${name.summary}</span>`}</h3>
+            <h3 class="govuk-summary-card__title">${caseLink(waiting.caseId, caseTitle(waiting.reference))}${waiting.summary !== '' &&
+              html`<span class="doorstep-outbox__summary">${waiting.summary}</span>`}</h3>
           </div>
           <div class="govuk-summary-card__content">
             <dl class="govuk-summary-list">
-              ${caseEntries.map((entry) => {
-                const made = new Date(entry.createdAt)
+              ${waiting.changes.map((change) => {
+                const made = new Date(change.createdAt)
                 return html`
                   <div class="govuk-summary-list__row">
                     <dt class="govuk-summary-list__key"><time datetime="${made.toISOString()}">${formatDateTime(made)}</time></dt>
-                    <dd class="govuk-summary-list__value">${entry.description}</dd>
+                    <dd class="govuk-summary-list__value">${change.description}</dd>
                   </div>`
               })}
             </dl>
           </div>
-        </div>`
-    })}`
+        </div>`,
+    )}`
 }
 
-function outboxMarkup(outbox: Outbox, names: Map<string, CaseName>): SafeHtml {
+function outboxMarkup(outbox: Outbox): SafeHtml {
   if (isSafeToHandIn(outbox)) return safeMarkup()
   return html`
     <p class="govuk-body">These are saved on this laptop, but the server has not yet confirmed it has them. Doorstep sends them
@@ -139,7 +99,7 @@ function outboxMarkup(outbox: Outbox, names: Map<string, CaseName>): SafeHtml {
     html`<h2 class="govuk-heading-m">Files waiting</h2>
       <p class="govuk-body">${plural(outbox.filesToSend, 'photo or document', 'photos or documents')} waiting to be sent.
         Text is sent first, so files may take longer on a slow connection.</p>`}
-    ${entriesMarkup(outbox.entries, names)}`
+    ${casesMarkup(outbox.cases)}`
 }
 
 /** What was last shown, so a sync that changed nothing does not redraw under the person's focus. */
@@ -150,9 +110,8 @@ async function load(body: HTMLElement): Promise<void> {
     const outbox = await getOutbox()
     const snapshot = JSON.stringify(outbox)
     if (shown.get(body) === snapshot) return
-    const names = await nameCases([...new Set(outbox.entries.map((e) => e.caseId))])
     const hadFocus = body.contains(document.activeElement)
-    renderInto(body, outboxMarkup(outbox, names))
+    renderInto(body, outboxMarkup(outbox))
     shown.set(body, snapshot)
     // The link that had focus may be gone: start again from the heading.
     if (hadFocus) body.parentElement?.querySelector<HTMLElement>('h1')?.focus()

@@ -8,6 +8,12 @@
 // The lock (lock_status, lock, unlock, set_pin, user_active) is kept too:
 // while locked, case commands reject with `locked`.
 //
+// Roles too: `device_status` reports the scenario's role, and only a team
+// lead gets review_queue and review_case, as crates/doorstep-client/src/
+// review.rs has it. The server tells the device the role again at each
+// sync; `setServerRole` changes what it will say, and a review decision
+// sent by someone who is no longer a lead is refused, as the server does.
+//
 // Files too: attach_file and attachment keep the bytes in memory under
 // their sha256. attach_file's bytes are the raw body (the payload is the
 // Uint8Array itself) and its case id, file name and media type travel as
@@ -42,8 +48,12 @@ import type {
   ItemView,
   NoteView,
   Outbox,
+  OutboxCase,
   OutboxEntry,
   PersonInput,
+  ReviewDecision,
+  ReviewQueueEntry,
+  ReviewView,
   SyncProgress,
   SyncStatus,
   VisitRow,
@@ -67,6 +77,13 @@ export interface FakeScenario {
   signedIn?: boolean
   /** The signed-in person. Default `sam.caseworker`. */
   user?: string
+  /**
+   * Their role, as the server last said: `caseworker` (the default),
+   * `team-lead` or `admin`. For a team lead, the sample caseload is their
+   * team's: sam.caseworker's cases, and one more of alex.colleague's
+   * waiting for review.
+   */
+  role?: string
   /** Default: `online` when signed in, `signed_out` otherwise. */
   connection?: Connection
   /** Whether a sync reaches the server. Default: true unless the connection starts offline. */
@@ -180,6 +197,17 @@ const NOTE_LIMIT = 20_000
 /** doorstep-store's MAXIMUM_ATTACHMENT_BYTES. */
 const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 const PIN_ATTEMPTS = 5
+/** The server's reason for refusing a review decision from someone who is not a team lead (doorstep-core access.rs). */
+export const REVIEW_REFUSED_REASON =
+  'Only a team lead can approve or return a case. Your decision is kept on this laptop; ask a team lead to review the case.'
+
+/** The spellings Rust's `Role::parse` accepts for a team lead. */
+function isTeamLeadRole(role: string | null): boolean {
+  return role !== null && ['team-lead', 'team_lead', 'teamlead'].includes(role.trim().toLowerCase())
+}
+/** Rust's default idle lock. */
+const IDLE_LOCK_MS = 15 * 60_000
+
 /** What still answers while the app is locked; every other command rejects with `locked`. */
 const ANSWERED_WHILE_LOCKED = new Set([
   'app_info',
@@ -452,6 +480,12 @@ export class FakeDevice {
   private idCounter = 0
   private signedIn: boolean
   private user: string
+  /** The role this device last heard from the server. */
+  private role: string
+  /** The role the server will give at the next sync. */
+  private serverRole: string
+  /** Cases with a review decision the server has not yet seen. */
+  private readonly reviewsToSend = new Set<string>()
   private connection: Connection
   private serverReachable: boolean
   private lastSyncedAt: string | null
@@ -466,6 +500,8 @@ export class FakeDevice {
   private listCache: { key: string; version: number; ids: string[] } | null = null
   private pin: string | null
   private locked: boolean
+  /** When the window was last used, as Rust counts it (any unlocked command but `lock_status`). */
+  private lastUse = Date.now()
   private attemptsLeft = PIN_ATTEMPTS
   private readonly rowCache = new Map<string, { version: number; row: CaseRow; words: string[] }>()
   /** Attached files' bytes, by sha256. */
@@ -479,6 +515,8 @@ export class FakeDevice {
     const hasCases = scenario.cases !== undefined && scenario.cases !== 'empty'
     this.signedIn = scenario.signedIn ?? hasCases
     this.user = scenario.user ?? 'sam.caseworker'
+    this.role = scenario.role ?? 'caseworker'
+    this.serverRole = this.role
     this.connection = scenario.connection ?? (scenario.syncingProgress ? 'syncing' : this.signedIn ? 'online' : 'signed_out')
     this.serverReachable = scenario.serverReachable ?? this.connection !== 'offline'
     const minutesAgo = scenario.lastSyncedMinutesAgo === undefined ? 12 : scenario.lastSyncedMinutesAgo
@@ -523,6 +561,11 @@ export class FakeDevice {
   /** The server can be reached again (the app learns of it on its next sync). */
   setServerReachable(reachable: boolean): void {
     this.serverReachable = reachable
+  }
+
+  /** The server gives the person this role from the next sync on (a lead moved back to casework, say). */
+  setServerRole(role: string): void {
+    this.serverRole = role
   }
 
   /** IT revoked the laptop: its data is gone. */
@@ -577,7 +620,9 @@ export class FakeDevice {
       if (typeof value !== 'string') reject('bad_request', `The ${name} argument is missing`)
       return value
     }
+    if (this.pin !== null && !this.locked && Date.now() - this.lastUse >= IDLE_LOCK_MS) this.locked = true
     if (this.locked && !ANSWERED_WHILE_LOCKED.has(cmd)) reject('locked', 'Doorstep is locked. Enter your PIN to carry on.')
+    if (!this.locked && cmd !== 'lock_status') this.lastUse = Date.now()
     switch (cmd) {
       case 'app_info':
         if (this.scenario.appInfoError !== undefined) throw this.scenario.appInfoError
@@ -614,6 +659,10 @@ export class FakeDevice {
         return this.checkOut(str('caseId'), str('visitId'), str('outcome'))
       case 'submit_for_review':
         return this.submitForReview(str('caseId'))
+      case 'review_queue':
+        return this.reviewQueue()
+      case 'review_case':
+        return this.reviewCase(str('caseId'), a['decision'], str('comment'))
       case 'outbox':
         return this.outbox()
       case 'conflicts':
@@ -661,6 +710,7 @@ export class FakeDevice {
     this.signedIn = true
     this.user = username
     this.locked = false
+    this.lastUse = Date.now()
     this.attemptsLeft = PIN_ATTEMPTS
     this.connection = 'online'
     this.serverReachable = true
@@ -674,8 +724,14 @@ export class FakeDevice {
       pinSet: this.pin !== null,
       attemptsLeft: this.attemptsLeft,
       signedIn: this.signedIn,
-      idleLockMinutes: 15,
+      idleLockMinutes: IDLE_LOCK_MS / 60_000,
+      millisUntilLock: this.locked || this.pin === null ? null : Math.max(0, IDLE_LOCK_MS - (Date.now() - this.lastUse)),
     }
+  }
+
+  /** As if nobody had touched the window for `ms` (tests of the idle warning). */
+  idleFor(ms: number): void {
+    this.lastUse = Date.now() - ms
   }
 
   private unlock(pin: string): null {
@@ -690,6 +746,7 @@ export class FakeDevice {
       reject('invalid_field', `That PIN is not right. You have ${this.attemptsLeft} more ${this.attemptsLeft === 1 ? 'try' : 'tries'}.`, 'pin')
     }
     this.locked = false
+    this.lastUse = Date.now()
     this.attemptsLeft = PIN_ATTEMPTS
     return null
   }
@@ -718,6 +775,7 @@ export class FakeDevice {
     this.stopSync()
     this.signedIn = false
     this.locked = false
+    this.lastUse = Date.now()
     this.connection = 'signed_out'
     if (removeData) {
       this.cases.clear()
@@ -739,7 +797,7 @@ export class FakeDevice {
     return {
       user: this.user,
       signedIn: this.signedIn,
-      role: this.signedIn ? 'caseworker' : null,
+      role: this.signedIn ? this.role : null,
       team: this.signedIn ? 'Riverside North' : null,
       server: this.appInfo.serverUrl,
       cases: this.cases.size,
@@ -1127,12 +1185,86 @@ export class FakeDevice {
     return null
   }
 
+  /** As `Device::require_team_lead`: the role this device last heard decides. */
+  private requireTeamLead(): void {
+    const role = this.signedIn ? this.role : null
+    if (!isTeamLeadRole(role)) {
+      reject('not_a_team_lead', `Only team leads review cases, and you are signed in as ${role ?? 'nobody signed in'}. Ask your team lead to review it`)
+    }
+  }
+
+  private reviewQueue(): ReviewQueueEntry[] {
+    this.requireTeamLead()
+    return this.listCases({ status: 'awaiting_review' })
+      .rows.map((row) => {
+        const submitted = this.cases.get(row.caseId)!.view.fields['status']
+        return { ...row, submittedBy: submitted?.by ?? '', submittedAt: submitted?.at ?? row.updatedAt }
+      })
+      .sort((a, b) => a.submittedAt - b.submittedAt || a.caseId.localeCompare(b.caseId))
+  }
+
+  /** As `Device::review_case` and `Case::record_review`, with the errors the window gets for them. */
+  private reviewCase(caseId: string, decision: unknown, comment: string): string {
+    if (decision !== 'approved' && decision !== 'returned') {
+      // What Tauri rejects with when an argument does not deserialise.
+      throw `invalid args \`decision\` for command \`review_case\`: unknown variant \`${String(decision)}\`, expected \`approved\` or \`returned\``
+    }
+    this.requireTeamLead()
+    const status = text(this.find(caseId).view.fields['status']) as CaseStatus
+    if (status !== 'awaiting_review') {
+      reject(
+        'not_awaiting_review',
+        `This case is ${STATUS_LABELS[status].toLowerCase()} and not waiting for review, so there is nothing to approve or return. Sync to see its latest state`,
+      )
+    }
+    const trimmed = comment.trim()
+    if (decision === 'returned' && trimmed === '') {
+      reject('invalid_field', 'Enter comments saying what needs to change before you return the case', 'comment')
+    }
+    if ([...trimmed].length > NOTE_LIMIT) {
+      reject(
+        'invalid_field',
+        `The text is ${[...trimmed].length} characters long; the limit is ${NOTE_LIMIT}. Split it into several notes or attach it as a document`,
+        'comment',
+      )
+    }
+    const id = this.newId()
+    const description = decision === 'approved' ? 'Approved the case' : 'Returned the case for more work'
+    this.edit(caseId, description, (view) => {
+      const review: ReviewView = { id, decision: decision as ReviewDecision, comment: trimmed, by: this.user, at: Date.now() }
+      view.reviews = [...(view.reviews ?? []), review]
+      view.fields['status'] = this.entry(decision === 'approved' ? 'closed' : 'in_progress')
+    })
+    this.reviewsToSend.add(caseId)
+    return id
+  }
+
   private outbox(): Outbox {
+    const cases: OutboxCase[] = []
+    for (const entry of this.outboxEntries) {
+      const waiting = cases.find((c) => c.caseId === entry.caseId)
+      if (waiting) {
+        waiting.changes.push(entry)
+        continue
+      }
+      const fields = this.cases.get(entry.caseId)?.view.fields ?? {}
+      cases.push({
+        caseId: entry.caseId,
+        reference: text(fields['reference']),
+        summary: text(fields['summary']) ?? '',
+        changes: [entry],
+      })
+    }
     return {
-      entries: this.outboxEntries,
+      cases,
       refused: [...this.cases.values()]
         .filter((c) => c.sync.state === 'refused')
-        .map((c) => ({ caseId: c.view.id, summary: text(c.view.fields['summary']) ?? '', reason: c.sync.refusedReason ?? '' })),
+        .map((c) => ({
+          caseId: c.view.id,
+          reference: text(c.view.fields['reference']),
+          summary: text(c.view.fields['summary']) ?? '',
+          reason: c.sync.refusedReason ?? '',
+        })),
       filesToSend: this.filesToSend,
     }
   }
@@ -1219,6 +1351,15 @@ export class FakeDevice {
 
   /** The server acknowledged everything it did not refuse. */
   private completeSync(): void {
+    // The server says the role again, and checks it before taking a decision.
+    this.role = this.serverRole
+    for (const caseId of this.reviewsToSend) {
+      const stored = this.cases.get(caseId)
+      if (stored && !isTeamLeadRole(this.role)) {
+        stored.sync = { state: 'refused', unsyncedChanges: stored.sync.unsyncedChanges, refusedReason: REVIEW_REFUSED_REASON }
+      }
+    }
+    this.reviewsToSend.clear()
     const refusedIds = new Set([...this.cases.values()].filter((c) => c.sync.state === 'refused').map((c) => c.view.id))
     for (const stored of this.cases.values()) {
       if (stored.sync.state === 'unsynced') stored.sync = { state: 'synced', unsyncedChanges: 0, refusedReason: null }
@@ -1236,7 +1377,7 @@ export class FakeDevice {
   // ----- seed data -------------------------------------------------------
 
   private seedSample(): void {
-    for (const sample of sampleCases(Date.now(), this.user)) {
+    for (const sample of sampleCases(Date.now(), this.user, isTeamLeadRole(this.role))) {
       this.cases.set(sample.stored.view.id, sample.stored)
       for (const change of sample.unsent) this.addOutbox(sample.stored.view.id, change.description, change.at)
     }
@@ -1267,6 +1408,7 @@ function emptyCase(id: string, createdBy: string, createdAt: number, fields: Rec
     risks: [],
     notes: [],
     attachments: [],
+    reviews: [],
     conflicts: [],
   }
 }
@@ -1296,9 +1438,22 @@ export const SAMPLE_IDS = {
   arrears: '01JDSAMPLE0000000000000010',
   hoarding: '01JDSAMPLE0000000000000011',
   blueBadge: '01JDSAMPLE0000000000000012',
+  /** Only for a team lead: a colleague's case waiting for review, with a risk warning. */
+  fireSafety: '01JDSAMPLE0000000000000013',
 } as const
 
-function sampleCases(now: number, user: string): SampleSeed[] {
+/** The team lead who returned the Blue Badge case once before. */
+const LEAD = 'lee.lead'
+/** Whose cases a team lead's sample caseload is. */
+const TEAM_CASEWORKER = 'sam.caseworker'
+
+/**
+ * The sample caseload. For a caseworker (`forTeamLead` false) the cases are
+ * `signedIn`'s own; for a team lead they are their team's: sam.caseworker's,
+ * and a colleague's case that is also waiting for review.
+ */
+function sampleCases(now: number, signedIn: string, forTeamLead = false): SampleSeed[] {
+  const user = forTeamLead ? TEAM_CASEWORKER : signedIn
   const startOfToday = new Date(new Date(now).setHours(0, 0, 0, 0)).getTime()
   const todayAt = (hours: number, minutes = 0) => new Date(startOfToday + hours * HOUR + minutes * MINUTE).toISOString()
   const day = (offset: number) => new Date(now + offset * DAY).toISOString().slice(0, 10)
@@ -1340,6 +1495,10 @@ function sampleCases(now: number, user: string): SampleSeed[] {
     conflicts?: FieldConflict[]
     unsent?: string[]
     refused?: string
+    assignedTo?: string
+    /** Who submitted it for review, and when: the status field's entry. */
+    submitted?: [who: string, minutesAgo: number]
+    reviews?: ReviewView[]
   }
 
   const samples: Sample[] = [
@@ -1414,6 +1573,7 @@ function sampleCases(now: number, user: string): SampleSeed[] {
       summary: 'Food bank referral and benefits check',
       due: day(14),
       updatedMinutesAgo: 60 * 24,
+      submitted: [user, 60 * 24],
       people: [item('01JDPERSON0000000000000006', { name: 'Lena Nowak', ni_number: 'QQ123456C', address: '3 Canal Walk, Riverside', postcode: 'RV3 1JP' })],
     },
     {
@@ -1520,16 +1680,42 @@ function sampleCases(now: number, user: string): SampleSeed[] {
       due: day(21),
       updatedMinutesAgo: 60 * 24 * 6,
       people: [item('01JDPERSON0000000000000015', { name: 'Joan Whitfield' })],
+      // Sent back once for the assessment notes, then submitted again.
+      reviews: [
+        {
+          id: '01JDREVIEW0000000000000001',
+          decision: 'returned',
+          comment: 'Add the notes from the mobility assessment before I can approve the renewal.',
+          ...by(LEAD, 60 * 24 * 8),
+        },
+      ],
+      submitted: [user, 60 * 24 * 6],
     },
   ]
+  if (forTeamLead) {
+    samples.push({
+      id: SAMPLE_IDS.fireSafety,
+      reference: 'ASC-2026-0215',
+      type: 'Adult social care',
+      status: 'awaiting_review',
+      summary: 'Home fire safety check: smoke alarms fitted',
+      due: day(3),
+      updatedMinutesAgo: 60 * 3,
+      updatedBy: COLLEAGUE,
+      assignedTo: COLLEAGUE,
+      people: [item('01JDPERSON0000000000000016', { name: 'Irene Walsh', address: '2 Lock Cottages, Riverside', postcode: 'RV3 4PE' })],
+      risks: [item('01JDRISK000000000000000005', { text: 'Oxygen cylinders in the home: no naked flames', active: true })],
+      submitted: [COLLEAGUE, 60 * 3],
+    })
+  }
 
   return samples.map((sample, index) => {
     const updatedAt = now - sample.updatedMinutesAgo * MINUTE
     const fields: Record<string, FieldEntry> = {
       case_type: entry(sample.type),
-      status: entry(sample.status),
+      status: sample.submitted === undefined ? entry(sample.status) : entry(sample.status, ...sample.submitted),
       summary: entry(sample.summary),
-      assigned_to: entry(user),
+      assigned_to: entry(sample.assignedTo ?? user),
       team: entry('Riverside North'),
     }
     if (sample.reference !== null) fields['reference'] = entry(sample.reference, 'server')
@@ -1542,6 +1728,7 @@ function sampleCases(now: number, user: string): SampleSeed[] {
       tasks: sample.tasks ?? [],
       risks: sample.risks ?? [],
       notes: sample.notes ?? [],
+      reviews: sample.reviews ?? [],
       conflicts: sample.conflicts ?? [],
     }
     const unsent = (sample.unsent ?? []).map((description, i) => ({ description, at: updatedAt - (10 - i) * MINUTE }))

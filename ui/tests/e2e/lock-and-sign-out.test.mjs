@@ -211,6 +211,60 @@ describe('noticing a lock while the window sat idle', () => {
   })
 })
 
+describe('the warning before the idle lock', () => {
+  const SIGNED_IN_WITH_PIN = { cases: 'sample', pin: PIN }
+  /** As if nobody had touched the laptop for 14 minutes, then the window checks. */
+  async function leaveIdleForFourteenMinutes(page) {
+    await page.evaluate(() => {
+      globalThis.__DOORSTEP_FAKE__.idleFor(14 * 60_000)
+      document.dispatchEvent(new Event('visibilitychange'))
+    })
+    await page.getByRole('alertdialog', { name: 'Doorstep is about to lock' }).waitFor()
+  }
+
+  test('takes focus, says how long is left, and is axe-clean, wide and at 320px', async () => {
+    await withApp({ scenario: SIGNED_IN_WITH_PIN, hash: '#/cases' }, async (page) => {
+      await page.locator('h1', { hasText: 'My cases' }).waitFor()
+      await leaveIdleForFourteenMinutes(page)
+      const dialog = page.getByRole('alertdialog', { name: 'Doorstep is about to lock' })
+      assert.match(await dialog.textContent(), /will lock in\s+(1 minute|59 seconds)/)
+      assert.equal((await activeElement(page)).text, 'Stay unlocked')
+      await checkScreen(page, 'idle-warning')
+      await page.setViewportSize(NARROW)
+      await assertNoSidewaysScrolling(page)
+      await checkScreen(page, 'idle-warning-320px')
+    })
+  })
+
+  test('Enter on "Stay unlocked" keeps the window open and puts focus back where it was', async () => {
+    await withApp({ scenario: SIGNED_IN_WITH_PIN, hash: '#/cases' }, async (page) => {
+      await page.locator('h1', { hasText: 'My cases' }).waitFor()
+      await page.locator('#case-search').focus()
+      await leaveIdleForFourteenMinutes(page)
+      const before = (await calls(page, 'user_active')).length
+      await page.keyboard.press('Enter')
+      await page.getByRole('alertdialog').waitFor({ state: 'detached' })
+      assert.ok((await calls(page, 'user_active')).length > before, 'Rust was told the person is there')
+      assert.equal((await activeElement(page)).id, 'case-search')
+      const status = await page.evaluate(() => globalThis.__DOORSTEP_FAKE__.handle('lock_status'))
+      assert.ok(status.millisUntilLock > 14 * 60_000, `the full idle time again, not ${status.millisUntilLock} ms`)
+    })
+  })
+
+  test('Tab then Enter on "Lock now" locks at once; focus never leaves the warning', async () => {
+    await withApp({ scenario: SIGNED_IN_WITH_PIN, hash: '#/cases' }, async (page) => {
+      await page.locator('h1', { hasText: 'My cases' }).waitFor()
+      await leaveIdleForFourteenMinutes(page)
+      await page.keyboard.press('Tab')
+      assert.equal((await activeElement(page)).text, 'Lock now')
+      await page.keyboard.press('Enter')
+      await page.locator('h1', { hasText: 'Doorstep is locked' }).waitFor()
+      await typePin(page, PIN)
+      await page.locator('h1', { hasText: 'My cases' }).waitFor()
+    })
+  })
+})
+
 describe('Set your PIN', () => {
   const SIGNED_IN_WITHOUT_PIN = { cases: 'sample' }
 

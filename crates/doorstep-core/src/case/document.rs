@@ -1,6 +1,6 @@
 //! One automerge document per case.
 //!
-//! Layout (schema version 2; see [`SCHEMA_VERSION`] for the history):
+//! Layout (schema version 3; see [`SCHEMA_VERSION`] for the history):
 //! ```text
 //! schema_version: 1
 //! case_id, created_by, created_at
@@ -11,12 +11,16 @@
 //!              { <id>: { added_by, added_at, fields: { <field>: { value, by, at } } } }
 //! notes:       { <id>: { author, created_at, revisions: [ { text, by, at } ] } }
 //! attachments: { <sha256>: { name, media_type, size, added_by, added_at } }
+//! reviews:     { <id>: { decision, comment, by, at } }   since schema 3
 //! ```
 //! Every leaf field is a small map written whole, so when two devices set the
 //! same field offline, automerge keeps both maps as a conflict and each still
 //! says who wrote it and when. A later write by a person supersedes both.
 //! All collections are created with the case, so no two devices ever create
-//! the same container concurrently (which would hide one side's items).
+//! the same container concurrently (which would hide one side's items). The
+//! one exception is `reviews` on a case made before schema 3: the first
+//! review creates it, and if two leads' devices both do so offline, readers
+//! take the union of both containers, so no decision is hidden.
 
 use std::collections::BTreeMap;
 
@@ -28,7 +32,7 @@ use automerge::{
 use super::fields::{ATTACHMENT_NAME, CaseStatus, FieldError, FieldPath, FieldValue, SectionKind};
 use super::view::{
     AttachmentMeta, CaseProjection, CaseView, FieldConflict, FieldEntry, ItemView, NoteRevision,
-    NoteView,
+    NoteView, ReviewDecision, ReviewView,
 };
 use crate::dates::Timestamp;
 
@@ -36,11 +40,12 @@ use crate::dates::Timestamp;
 ///
 /// - 1: the first layout.
 /// - 2: adds `narrative_edited` (who last edited the narrative, and when).
+/// - 3: adds `reviews` (team leads' decisions, with their comments).
 ///
 /// An older document opens as it is: every reader copes with what older
 /// layouts lack. Its first edit on this build upgrades it, inside that same
 /// change, so a draft written offline under an older version is never lost.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Notes are free text, but a note longer than this is almost certainly a paste by mistake.
 pub const MAXIMUM_NOTE_CHARACTERS: usize = 20_000;
@@ -98,6 +103,12 @@ pub enum CaseError {
     NewerSchema { found: i64, known: i64 },
     #[error("The data is not a Doorstep case document: {0}")]
     NotACase(String),
+    #[error(
+        "This case is {} and not waiting for review, so there is nothing to approve or return. Sync to see its latest state", .0.label().to_lowercase()
+    )]
+    NotAwaitingReview(CaseStatus),
+    #[error("Enter comments saying what needs to change before you return the case")]
+    CommentRequired,
     #[error("The case document could not be read or changed: {0}")]
     Automerge(#[from] automerge::AutomergeError),
 }
@@ -166,6 +177,7 @@ impl CaseDocument {
             }
             doc.put_object(ROOT, "notes", ObjType::Map)?;
             doc.put_object(ROOT, "attachments", ObjType::Map)?;
+            doc.put_object(ROOT, "reviews", ObjType::Map)?;
             Ok(())
         })();
         if let Err(error) = result {
@@ -579,6 +591,120 @@ impl CaseDocument {
         })
     }
 
+    /// A team lead's decision on a case awaiting review: approving closes
+    /// it; returning sends it back to in progress and needs a comment saying
+    /// what to do. The decision and the status change are one change, so
+    /// every device sees both or neither. Whether the person may review is
+    /// the server's decision, made again when this syncs
+    /// ([`crate::access::Reader::may_change_workflow`]).
+    pub fn record_review(
+        &mut self,
+        id: &str,
+        decision: ReviewDecision,
+        comment: &str,
+        editor: &Editor,
+    ) -> Result<(), CaseError> {
+        check_id(id)?;
+        let status = self.status();
+        if status != CaseStatus::AwaitingReview {
+            return Err(CaseError::NotAwaitingReview(status));
+        }
+        let comment = comment.trim();
+        if decision == ReviewDecision::Returned && comment.is_empty() {
+            return Err(CaseError::CommentRequired);
+        }
+        let length = comment.chars().count();
+        if length > MAXIMUM_NOTE_CHARACTERS {
+            return Err(CaseError::TooLong {
+                length,
+                limit: MAXIMUM_NOTE_CHARACTERS,
+            });
+        }
+        if self.review_ids().iter().any(|existing| existing == id) {
+            return Err(CaseError::BadId(id.to_owned()));
+        }
+        let status_path = FieldPath::case("status");
+        let next = FieldValue::Text(decision.resulting_status().as_str().to_owned());
+        let fields = self.fields_object(&status_path)?;
+        let existing_reviews = object(&self.doc, &ROOT, "reviews");
+        let message = match decision {
+            ReviewDecision::Approved => "Approved the case",
+            ReviewDecision::Returned => "Returned the case for more work",
+        };
+        self.edit(message.into(), editor, |doc| {
+            let reviews = match existing_reviews {
+                Some(reviews) => reviews,
+                None => doc.put_object(ROOT, "reviews", ObjType::Map)?,
+            };
+            let review = doc.put_object(&reviews, id, ObjType::Map)?;
+            doc.put(&review, "decision", decision.as_str())?;
+            doc.put(&review, "comment", comment)?;
+            doc.put(&review, "by", editor.user.as_str())?;
+            doc.put(&review, "at", editor.at.millis())?;
+            write_entry(doc, &fields, "status", &next, editor)
+        })
+    }
+
+    /// Every review, oldest first, from every `reviews` container the
+    /// document holds (see the module notes).
+    pub fn reviews(&self) -> Vec<ReviewView> {
+        let mut reviews: Vec<ReviewView> = Vec::new();
+        for container in self.review_containers() {
+            let Ok(hydrate::Value::Map(map)) = self.doc.hydrate(&container, None) else {
+                continue;
+            };
+            for (id, value) in map.iter() {
+                let hydrate::Value::Map(review) = &value.value else {
+                    continue;
+                };
+                let Some(decision) = h_text(review, "decision")
+                    .as_deref()
+                    .and_then(ReviewDecision::parse)
+                else {
+                    continue;
+                };
+                if reviews.iter().any(|seen| &seen.id == id) {
+                    continue;
+                }
+                reviews.push(ReviewView {
+                    id: id.clone(),
+                    decision,
+                    comment: h_text(review, "comment").unwrap_or_default(),
+                    by: h_text(review, "by").unwrap_or_default(),
+                    at: Timestamp(h_int(review, "at").unwrap_or_default()),
+                });
+            }
+        }
+        reviews.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
+        reviews
+    }
+
+    /// How many reviews the case holds: the server compares this before and
+    /// after a push to see whether it records a decision.
+    pub fn review_count(&self) -> usize {
+        self.review_ids().len()
+    }
+
+    fn review_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .review_containers()
+            .iter()
+            .flat_map(|container| self.doc.keys(container).collect::<Vec<_>>())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
+    fn review_containers(&self) -> Vec<ObjId> {
+        self.doc
+            .get_all(ROOT, "reviews")
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(value, id)| matches!(value, Value::Object(ObjType::Map)).then_some(id))
+            .collect()
+    }
+
     fn collection(&self, name: &str) -> Result<ObjId, CaseError> {
         object(&self.doc, &ROOT, name)
             .ok_or_else(|| CaseError::NotACase(format!("it has no {name}")))
@@ -676,6 +802,21 @@ impl CaseDocument {
                 attachment,
                 &Editor::new(attachment.added_by.clone(), attachment.added_at),
             )?;
+        }
+        // Past decisions are history: the imported status already says where
+        // the case stands, so they are recorded without moving it.
+        for review in &view.reviews {
+            check_id(&review.id)?;
+            let reviews = case.collection("reviews")?;
+            let editor = Editor::new(review.by.clone(), review.at);
+            case.edit("Imported a review".into(), &editor, |doc| {
+                let entry = doc.put_object(&reviews, review.id.as_str(), ObjType::Map)?;
+                doc.put(&entry, "decision", review.decision.as_str())?;
+                doc.put(&entry, "comment", review.comment.as_str())?;
+                doc.put(&entry, "by", review.by.as_str())?;
+                doc.put(&entry, "at", review.at.millis())?;
+                Ok(())
+            })?;
         }
         Ok(case)
     }
@@ -801,6 +942,7 @@ impl CaseDocument {
             risks: items(SectionKind::Risk),
             notes,
             attachments,
+            reviews: self.reviews(),
             // The hydrated values already say whether any field holds two
             // values; walking the document again for them is only worth it
             // when one does (most cases have none, and a first sync reads
@@ -872,9 +1014,12 @@ fn write_entry(
 /// Brings an older document up to [`SCHEMA_VERSION`], as part of the edit
 /// being made. Each step only adds; nothing an older version wrote is removed.
 fn upgrade(doc: &mut AutoCommit, from: i64) -> Result<(), CaseError> {
-    if from < 2 {
-        // Schema 2 only adds `narrative_edited`, written by the next narrative edit.
-        doc.put(ROOT, "schema_version", 2_i64)?;
+    if from < 3 {
+        // Schema 2 only adds `narrative_edited`, written by the next narrative
+        // edit; schema 3 adds `reviews`, made by the first review (creating it
+        // here, on every device's first edit, would make clashing containers
+        // far more often).
+        doc.put(ROOT, "schema_version", SCHEMA_VERSION)?;
     }
     Ok(())
 }

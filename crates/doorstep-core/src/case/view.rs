@@ -79,6 +79,51 @@ pub struct AttachmentMeta {
     pub added_at: Timestamp,
 }
 
+/// A team lead's decision on a case submitted for review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReviewDecision {
+    /// The work is done: the case closes.
+    Approved,
+    /// More work is needed: the case goes back to in progress, with comments.
+    Returned,
+}
+
+impl ReviewDecision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewDecision::Approved => "approved",
+            ReviewDecision::Returned => "returned",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "approved" | "approve" => Some(ReviewDecision::Approved),
+            "returned" | "return" => Some(ReviewDecision::Returned),
+            _ => None,
+        }
+    }
+
+    /// The status a case takes when this decision is made.
+    pub fn resulting_status(self) -> CaseStatus {
+        match self {
+            ReviewDecision::Approved => CaseStatus::Closed,
+            ReviewDecision::Returned => CaseStatus::InProgress,
+        }
+    }
+}
+
+/// One review of the case, kept for ever: decisions are never edited.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewView {
+    pub id: String,
+    pub decision: ReviewDecision,
+    pub comment: String,
+    pub by: String,
+    pub at: Timestamp,
+}
+
 /// Everything in a case. `case show --json` prints this, and `case import` reads it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -106,6 +151,9 @@ pub struct CaseView {
     pub notes: Vec<NoteView>,
     #[serde(default)]
     pub attachments: Vec<AttachmentMeta>,
+    /// Team leads' decisions, oldest first.
+    #[serde(default)]
+    pub reviews: Vec<ReviewView>,
     #[serde(default)]
     pub conflicts: Vec<FieldConflict>,
 }

@@ -14,7 +14,7 @@ use super::{
     StorageError, Team, TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis,
     now_rfc3339, pending_migrations, scope_condition, scope_keys,
 };
-use crate::accounts::RecentFailures;
+use crate::accounts::{RecentFailures, Role};
 use crate::audit::{AuditEvent, AuditRecord};
 
 /// Applied in order and recorded in `schema_migrations`.
@@ -331,6 +331,28 @@ impl Storage for PostgresStorage {
             .execute(
                 "UPDATE users SET disabled = $2 WHERE name_key = $1",
                 &[&name_key(name), &disabled],
+            )
+            .await
+            .map_err(unavailable)?;
+        if changed == 0 {
+            return Err(StorageError::no_such_user(name.trim()));
+        }
+        let row = client
+            .query_one(
+                &format!("{USER_COLUMNS} WHERE u.name_key = $1"),
+                &[&name_key(name)],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(read_user(&row).user)
+    }
+
+    async fn set_user_role(&self, name: &str, role: Role) -> Result<User, StorageError> {
+        let client = self.client().await?;
+        let changed = client
+            .execute(
+                "UPDATE users SET role = $2 WHERE name_key = $1",
+                &[&name_key(name), &role.as_str()],
             )
             .await
             .map_err(unavailable)?;

@@ -13,7 +13,7 @@ use super::{
     StorageError, Team, TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis,
     now_rfc3339, pending_migrations, scope_condition, scope_keys,
 };
-use crate::accounts::RecentFailures;
+use crate::accounts::{RecentFailures, Role};
 use crate::audit::{AuditEvent, AuditRecord};
 
 /// Uploads not finished within a week are cleared.
@@ -265,6 +265,29 @@ impl Storage for SqliteStorage {
                 .execute(
                     "UPDATE users SET disabled = ?2 WHERE name_key = ?1",
                     rusqlite::params![name_key(&name), disabled],
+                )
+                .map_err(unavailable)?;
+            if changed == 0 {
+                return Err(StorageError::no_such_user(&name));
+            }
+            connection
+                .query_row(
+                    &format!("{USER_COLUMNS} WHERE u.name_key = ?1"),
+                    [name_key(&name)],
+                    |row| Ok(read_user(row)?.user),
+                )
+                .map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn set_user_role(&self, name: &str, role: Role) -> Result<User, StorageError> {
+        let name = name.trim().to_owned();
+        self.run(move |connection| {
+            let changed = connection
+                .execute(
+                    "UPDATE users SET role = ?2 WHERE name_key = ?1",
+                    rusqlite::params![name_key(&name), role.as_str()],
                 )
                 .map_err(unavailable)?;
             if changed == 0 {

@@ -3,6 +3,7 @@ import {
   ACTIVITY_REPORT_INTERVAL_MS,
   LOCKED_ATTRIBUTE,
   LOCK_POLL_INTERVAL_MS,
+  chooseStartPage,
   chooseStartPath,
   handleLocked,
   isKnownLocked,
@@ -223,6 +224,25 @@ describe('moving between pages while locked', () => {
 })
 
 describe('the first page when Doorstep starts', () => {
+  it('leaves a page someone went to while Rust was still answering', async () => {
+    let answer: (status: typeof UNLOCKED) => void = () => {}
+    mockLockBackend({ lock_status: () => new Promise((resolve) => (answer = resolve)) })
+    window.history.replaceState(null, '', '#')
+    const starting = chooseStartPage()
+    await Promise.resolve()
+    window.location.hash = '#/cases/01JDCASE'
+    answer(UNLOCKED)
+    await starting
+    expect(window.location.hash).toBe('#/cases/01JDCASE')
+  })
+
+  it('puts My cases in the address when nothing was asked for and nobody went anywhere', async () => {
+    mockLockBackend()
+    window.history.replaceState(null, '', '#')
+    await chooseStartPage()
+    expect(window.location.hash).toBe('#/cases')
+  })
+
   it('is the lock screen when the window starts locked, then the page that was asked for', async () => {
     mockLockBackend({ lock_status: () => LOCKED })
     expect(await chooseStartPath('/visits')).toBe('/unlock')

@@ -181,6 +181,10 @@ export async function chooseStartPath(requested: string | null): Promise<string 
 export async function chooseStartPage(win: Window = window): Promise<void> {
   const requested = pathFromHash(win.location.hash) ?? null
   const path = await chooseStartPath(requested)
+  // Someone (or a test driver) went to a page while Rust was answering: that
+  // choice is newer than ours, and the lock still guards it on the way in.
+  const meanwhile = pathFromHash(win.location.hash) ?? null
+  if (meanwhile !== requested) return
   if (path !== null && path !== requested) win.history.replaceState(win.history.state, '', `#${path}`)
 }
 

@@ -92,9 +92,21 @@ async function waitForSync(driver, what, test) {
 
 const pageText = (driver) => driver.executeScript('return document.querySelector("main")?.innerText ?? ""')
 
+/** Waits for `condition`; on a timeout the failure says what the window showed instead. */
+async function waitShowingPage(driver, condition, message) {
+  try {
+    await driver.wait(condition, UI_TIMEOUT_MS, message)
+  } catch (error) {
+    const shown = await driver
+      .executeScript('return location.hash + "\\n" + (document.body?.innerText ?? "").slice(0, 2000)')
+      .catch(() => '(the window did not answer)')
+    throw new Error(`${message}. The window showed:\n${shown}`, { cause: error })
+  }
+}
+
 async function changeSummary(driver, caseId, text) {
   await driver.executeScript(`location.hash = arguments[0]`, `#/cases/${caseId}`)
-  await driver.wait(async () => driver.executeScript(`return !!document.getElementById('change-summary')`), UI_TIMEOUT_MS, 'the case page did not show')
+  await waitShowingPage(driver, () => driver.executeScript(`return !!document.getElementById('change-summary')`), 'the case page did not show')
   await driver.executeScript(`document.getElementById('change-summary').click()`)
   await driver.wait(async () => driver.executeScript(`return !!document.getElementById('change-value')`), UI_TIMEOUT_MS, 'the Change summary form did not open')
   await driver.executeScript(
@@ -104,10 +116,12 @@ async function changeSummary(driver, caseId, text) {
      input.form.requestSubmit()`,
     text,
   )
-  await driver.wait(
-    async () => /Saved on this laptop/.test(await driver.executeScript(`return document.querySelector('[data-live-region]')?.textContent ?? ''`)),
-    UI_TIMEOUT_MS,
-    'the app never said the change was saved',
+  // Rust holding the value is what counts; the live region's "Saved on this
+  // laptop" may already have given way to the sync status it shares.
+  await waitShowingPage(
+    driver,
+    async () => (await invoke(driver, 'show_case', { caseId })).value?.case.fields.summary?.value === text,
+    'the change was never saved',
   )
 }
 
@@ -158,6 +172,8 @@ describe('a caseworker works offline in the real window', { timeout: 360_000 }, 
       60_000,
       'starting the app',
     )
+    // The window has chosen its first page and drawn it before a step moves on.
+    await waitShowingPage(driver, () => driver.executeScript(`return !!document.querySelector('main h1')`), 'the app drew no page')
   })
 
   after(async () => {
@@ -177,6 +193,12 @@ describe('a caseworker works offline in the real window', { timeout: 360_000 }, 
     assert.equal(page.case.fields.summary.value, 'Edited in the app with no signal')
     assert.equal(page.sync.state, 'unsynced', 'the edit waits on this laptop')
     assert.match(await pageText(driver), /Not sent yet/)
+    // Offline, nothing else speaks, so the save is still what was last announced.
+    await waitShowingPage(
+      driver,
+      async () => /Saved on this laptop/.test(await driver.executeScript(`return document.querySelector('[data-live-region]')?.textContent ?? ''`)),
+      'the app never said the change was saved',
+    )
     await screenshot(driver, 'offline-edit')
   })
 

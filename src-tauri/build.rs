@@ -26,6 +26,7 @@ fn main() {
         "submit_for_review",
         "review_queue",
         "review_case",
+        "team_caseload",
         "outbox",
         "conflicts",
         "resolve_conflict",

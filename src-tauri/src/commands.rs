@@ -14,6 +14,7 @@ use doorstep_client::device::{CaseConflicts, DeviceStatus, PersonInput};
 use doorstep_client::review::ReviewQueueEntry;
 use doorstep_client::settings::parse_server_url;
 use doorstep_client::sync::SignedIn;
+use doorstep_client::team::TeamCaseload;
 use doorstep_client::types::ReviewDecision;
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
@@ -241,6 +242,13 @@ pub async fn review_case(
     app.run(move |device| device.review_case(&case_id, decision, &comment))
         .await
         .map_err(AppError::about_review_comment)
+}
+
+/// Team leads: caseloads per worker and overdue visits, from this laptop's cases.
+#[tauri::command]
+pub async fn team_caseload(app: App<'_>) -> Result<TeamCaseload, AppError> {
+    app.run(|device| device.team_caseload(doorstep_client::desktop::now()))
+        .await
 }
 
 #[tauri::command]

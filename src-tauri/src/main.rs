@@ -73,6 +73,7 @@ fn main() {
             commands::submit_for_review,
             commands::review_queue,
             commands::review_case,
+            commands::team_caseload,
             commands::outbox,
             commands::conflicts,
             commands::resolve_conflict,

@@ -22,6 +22,7 @@ import { setPinView } from './views/set-pin'
 import { signInView } from './views/sign-in'
 import { signOutView } from './views/sign-out'
 import { STARTUP_ERROR_TITLE, renderStartupError } from './views/startup-error'
+import { teamView } from './views/team'
 import { unlockView } from './views/unlock'
 import { visitsView } from './views/visits'
 import type { View, ViewContext } from './views/view'
@@ -40,17 +41,20 @@ export const NAVIGATION: readonly NavItem[] = [
 
 /** Offered to team leads only, after My cases: their other daily list. */
 export const REVIEWS_NAV_ITEM: NavItem = { path: '/reviews', text: 'Cases to review' }
+/** Offered to team leads only, after Cases to review: the team's caseload and lone-working alerts. */
+export const TEAM_NAV_ITEM: NavItem = { path: '/team', text: 'Team' }
 
 /** The navigation for someone with `role` (null when nobody is signed in). */
 export function navigationFor(role: string | null): readonly NavItem[] {
   if (!isTeamLead(role)) return NAVIGATION
   const myCases = NAVIGATION.findIndex((item) => item.path === '/cases')
-  return [...NAVIGATION.slice(0, myCases + 1), REVIEWS_NAV_ITEM, ...NAVIGATION.slice(myCases + 1)]
+  return [...NAVIGATION.slice(0, myCases + 1), REVIEWS_NAV_ITEM, TEAM_NAV_ITEM, ...NAVIGATION.slice(myCases + 1)]
 }
 
 export const ROUTES: Readonly<Record<string, View>> = {
   '/cases': casesView,
   '/reviews': reviewsView,
+  '/team': teamView,
   '/cases/new': newCaseView,
   '/visits': visitsView,
   '/outbox': outboxView,
@@ -92,12 +96,17 @@ function refreshNavigation(shell: Shell): void {
   )
 }
 
+/** Set by a page that keeps something running; called when the next page replaces it. */
+let leaveShownPage: (() => void) | null = null
+
 function showPage(shell: Shell, ctx: ViewContext, { path, route, params, initial }: RouteChange<View>): void {
   const view = route ?? notFoundView
   shell.setCurrent(route ? path : null)
+  leaveShownPage?.()
+  leaveShownPage = null
   const container = document.createElement('div')
   container.className = 'doorstep-view'
-  view.render(container, { ...ctx, params: params ?? {} })
+  leaveShownPage = view.render(container, { ...ctx, params: params ?? {} }) ?? null
   shell.main.replaceChildren(container)
   ctx.setTitle(view.title)
   // Only the new page's DOM: the shell's components are already running.

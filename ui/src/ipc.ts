@@ -359,6 +359,48 @@ export interface PersonInput {
   relationship?: string
 }
 
+/** One worker's share of the cases on this laptop; `worker` is null for cases assigned to nobody. */
+export interface WorkerCaseload {
+  worker: string | null
+  /** Every case not closed; in progress and awaiting review are among them. */
+  openCases: number
+  inProgress: number
+  awaitingReview: number
+  /** Cases with a visit checked in and not yet out. */
+  visitsUnderWay: number
+  /** Of those, past their expected end. */
+  overdueVisits: number
+  /** Open cases past their due date. */
+  overdueCases: number
+  casesWithConflicts: number
+  /** Unfinished tasks on open cases. */
+  openTasks: number
+}
+
+/** A visit checked in, not checked out, and past its expected end: a lone-worker alert. */
+export interface OverdueVisit {
+  caseId: string
+  caseReference: string | null
+  caseSummary: string
+  visitId: string
+  /** Who checked in: the person who may need help. */
+  worker: string
+  /** RFC 3339 */
+  checkedInAt: string
+  /** RFC 3339 */
+  expectedEnd: string
+  minutesOverdue: number
+}
+
+export interface TeamCaseload {
+  /** The moment the figures were worked out for. */
+  asOf: Millis
+  /** By worker name, cases assigned to nobody last. */
+  workers: WorkerCaseload[]
+  /** Longest overdue first. */
+  overdueVisits: OverdueVisit[]
+}
+
 export type ItemKind = 'visit' | 'task' | 'consent' | 'risk'
 
 export const SYNC_STATUS_EVENT = 'sync-status'
@@ -404,6 +446,12 @@ export const reviewQueue = (): Promise<ReviewQueueEntry[]> => invoke('review_que
  */
 export const reviewCase = (caseId: string, decision: ReviewDecision, comment: string): Promise<string> =>
   invoke('review_case', { caseId, decision, comment })
+/**
+ * Team leads only: caseloads per worker and overdue visits, worked out from
+ * the cases on this laptop, so as fresh as its last sync. Rejects with
+ * `not_a_team_lead` for anyone else.
+ */
+export const teamCaseload = (): Promise<TeamCaseload> => invoke('team_caseload')
 export const getOutbox = (): Promise<Outbox> => invoke('outbox')
 export const listConflicts = (): Promise<CaseConflicts[]> => invoke('conflicts')
 /** Keep mine, keep theirs or an edited value: the chosen text for the field. */

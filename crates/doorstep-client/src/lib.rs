@@ -9,6 +9,7 @@ pub mod error;
 pub mod review;
 pub mod settings;
 pub mod sync;
+pub mod team;
 pub mod unlock;
 
 pub use device::Device;

@@ -77,7 +77,7 @@ impl Device {
 
     /// The role this device last heard from the server. Only a hint for the
     /// screens: the server decides again on every sync.
-    fn require_team_lead(&self) -> Result<(), ClientError> {
+    pub(crate) fn require_team_lead(&self) -> Result<(), ClientError> {
         let role = self.status()?.role;
         match role.as_deref().and_then(Role::parse) {
             Some(Role::TeamLead) => Ok(()),

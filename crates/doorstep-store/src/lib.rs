@@ -43,7 +43,7 @@ pub use exchange::{
     SyncProgressRecord, SyncSession, parse_heads,
 };
 pub use migrate::{MIGRATIONS, Migration, current_schema_version};
-pub use query::{CaseFilter, CaseSort, fts_query};
+pub use query::{CaseFilter, CaseSort, WorkerCaseload, fts_query};
 pub use secret::Secret;
 pub use store::{
     BENCHMARK_PLAIN_DATABASE_FILE_NAME, COMPACT_AFTER_CHUNKS, DATABASE_FILE_NAME, DeviceStore,

@@ -201,3 +201,24 @@ mod tests {
         assert_eq!(CaseSort::parse("size"), None);
     }
 }
+
+/// One worker's share of the cases on this device, for the team lead's
+/// caseload dashboard. `worker` is None for cases assigned to nobody.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkerCaseload {
+    pub worker: Option<String>,
+    /// Not closed.
+    pub open_cases: usize,
+    pub in_progress: usize,
+    pub awaiting_review: usize,
+    /// Visits checked in and not yet out.
+    pub visits_under_way: usize,
+    /// Of those, past their expected end: lone-worker alerts as this device knows them.
+    pub overdue_visits: usize,
+    /// Open cases past their due date.
+    pub overdue_cases: usize,
+    pub cases_with_conflicts: usize,
+    /// Unfinished tasks on open cases.
+    pub open_tasks: usize,
+}

@@ -16,7 +16,7 @@ use crate::attachments::{self, StoredAttachment};
 use crate::audit::{self, AuditAction, AuditEvent, AuditRecord, AuditReport};
 use crate::error::{StoreError, damaged, db};
 use crate::migrate::{self, migrate};
-use crate::query::{CaseFilter, CaseSort, list_sql};
+use crate::query::{CaseFilter, CaseSort, WorkerCaseload, list_sql};
 use crate::secret::DatabaseKey;
 use crate::sync::{
     CaseSyncStatus, OutboxEntry, SyncBadge, SyncState, SyncUpdate, heads_from_json, heads_to_json,
@@ -512,6 +512,52 @@ impl DeviceStore {
             .map_err(db("finding today's visits"))?;
         rows.collect::<Result<Vec<_>, _>>()
             .map_err(db("finding today's visits"))
+    }
+
+    /// Each worker's caseload among the cases on this device (a team lead's
+    /// device holds the whole team's), by assignee, unassigned last. Visits
+    /// are overdue when checked in with an expected end before `now` and no
+    /// check-out; cases when due before `now`'s date and not closed.
+    pub fn caseload(&self, now: Timestamp) -> Result<Vec<WorkerCaseload>, StoreError> {
+        let now_text = now.to_rfc3339();
+        let today = now_text.get(..10).unwrap_or_default().to_owned();
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT assigned_to,
+                        sum(status <> 'closed'),
+                        sum(status = 'in_progress'),
+                        sum(status = 'awaiting_review'),
+                        sum(open_visit_expected_end IS NOT NULL),
+                        sum(open_visit_expected_end IS NOT NULL AND open_visit_expected_end < ?1),
+                        sum(status <> 'closed' AND due_date IS NOT NULL AND due_date < ?2),
+                        sum(conflict_count > 0),
+                        sum(CASE WHEN status <> 'closed' THEN open_task_count ELSE 0 END)
+                 FROM case_projection
+                 GROUP BY assigned_to
+                 ORDER BY assigned_to IS NULL, lower(assigned_to)",
+            )
+            .map_err(db("adding up caseloads"))?;
+        let count = |row: &rusqlite::Row<'_>, index: usize| -> rusqlite::Result<usize> {
+            Ok(usize::try_from(row.get::<_, i64>(index)?).unwrap_or(0))
+        };
+        let rows = statement
+            .query_map(params![now_text, today], |row| {
+                Ok(WorkerCaseload {
+                    worker: row.get(0)?,
+                    open_cases: count(row, 1)?,
+                    in_progress: count(row, 2)?,
+                    awaiting_review: count(row, 3)?,
+                    visits_under_way: count(row, 4)?,
+                    overdue_visits: count(row, 5)?,
+                    overdue_cases: count(row, 6)?,
+                    cases_with_conflicts: count(row, 7)?,
+                    open_tasks: count(row, 8)?,
+                })
+            })
+            .map_err(db("adding up caseloads"))?;
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(db("adding up caseloads"))
     }
 
     /// The sync badge of each case in `case_ids`, in the same order.

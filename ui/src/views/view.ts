@@ -19,6 +19,10 @@ export interface ViewContext {
 export interface View {
   /** Page title without the service name, e.g. "My cases". */
   title: string
-  /** Fills `container`, which is empty and not yet in the document. */
-  render(container: HTMLElement, ctx: ViewContext): void
+  /**
+   * Fills `container`, which is empty and not yet in the document. A page
+   * that keeps something running (a timer, a chart) returns a function that
+   * stops it; the app calls it when another page replaces this one.
+   */
+  render(container: HTMLElement, ctx: ViewContext): void | (() => void)
 }

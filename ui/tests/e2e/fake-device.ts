@@ -9,8 +9,8 @@
 // while locked, case commands reject with `locked`.
 //
 // Roles too: `device_status` reports the scenario's role, and only a team
-// lead gets review_queue and review_case, as crates/doorstep-client/src/
-// review.rs has it. The server tells the device the role again at each
+// lead gets review_queue, review_case and team_caseload, as
+// crates/doorstep-client/src/review.rs and team.rs have it. The server tells the device the role again at each
 // sync; `setServerRole` changes what it will say, and a review decision
 // sent by someone who is no longer a lead is refused, as the server does.
 //
@@ -56,7 +56,9 @@ import type {
   ReviewView,
   SyncProgress,
   SyncStatus,
+  TeamCaseload,
   VisitRow,
+  WorkerCaseload,
 } from '../../src/ipc'
 
 export interface FakeScenario {
@@ -80,8 +82,9 @@ export interface FakeScenario {
   /**
    * Their role, as the server last said: `caseworker` (the default),
    * `team-lead` or `admin`. For a team lead, the sample caseload is their
-   * team's: sam.caseworker's cases, and one more of alex.colleague's
-   * waiting for review.
+   * team's: sam.caseworker's cases, one more of alex.colleague's waiting
+   * for review, and a referral assigned to nobody. Two visits on those last
+   * two have run past their expected end with no check-out.
    */
   role?: string
   /** Default: `online` when signed in, `signed_out` otherwise. */
@@ -663,6 +666,8 @@ export class FakeDevice {
         return this.reviewQueue()
       case 'review_case':
         return this.reviewCase(str('caseId'), a['decision'], str('comment'))
+      case 'team_caseload':
+        return this.teamCaseload()
       case 'outbox':
         return this.outbox()
       case 'conflicts':
@@ -1239,6 +1244,71 @@ export class FakeDevice {
     return id
   }
 
+  /** As `Device::team_caseload` and `DeviceStore::caseload`: figures per assignee, and visits past their end. */
+  private teamCaseload(): TeamCaseload {
+    this.requireTeamLead()
+    const now = Date.now()
+    const nowText = new Date(now).toISOString()
+    // Rust compares due dates with the date part of now in UTC.
+    const today = nowText.slice(0, 10)
+    const byWorker = new Map<string | null, WorkerCaseload>()
+    for (const stored of this.cases.values()) {
+      const row = this.cached(stored).row
+      let load = byWorker.get(row.assignedTo)
+      if (load === undefined) {
+        load = {
+          worker: row.assignedTo,
+          openCases: 0,
+          inProgress: 0,
+          awaitingReview: 0,
+          visitsUnderWay: 0,
+          overdueVisits: 0,
+          overdueCases: 0,
+          casesWithConflicts: 0,
+          openTasks: 0,
+        }
+        byWorker.set(row.assignedTo, load)
+      }
+      const open = row.status !== 'closed'
+      if (open) load.openCases += 1
+      if (row.status === 'in_progress') load.inProgress += 1
+      if (row.status === 'awaiting_review') load.awaitingReview += 1
+      // Counted per case, as the projection holds one open visit per case.
+      if (row.openVisitExpectedEnd !== null) load.visitsUnderWay += 1
+      if (row.openVisitExpectedEnd !== null && row.openVisitExpectedEnd < nowText) load.overdueVisits += 1
+      if (open && row.dueDate !== null && row.dueDate < today) load.overdueCases += 1
+      if (row.conflictCount > 0) load.casesWithConflicts += 1
+      if (open) load.openTasks += row.openTaskCount
+    }
+    const workers = [...byWorker.values()].sort(
+      (a, b) =>
+        (a.worker === null ? 1 : 0) - (b.worker === null ? 1 : 0) ||
+        (a.worker ?? '').toLowerCase().localeCompare((b.worker ?? '').toLowerCase()),
+    )
+    const overdueVisits: TeamCaseload['overdueVisits'] = []
+    for (const { view } of this.cases.values()) {
+      for (const visit of view.visits) {
+        const checkedIn = visit.fields['checked_in_at']
+        const expectedEnd = text(visit.fields['expected_end'])
+        if (checkedIn === undefined || text(checkedIn) === null || expectedEnd === null) continue
+        if (text(visit.fields['checked_out_at']) !== null || expectedEnd >= nowText) continue
+        overdueVisits.push({
+          caseId: view.id,
+          caseReference: text(view.fields['reference']),
+          caseSummary: text(view.fields['summary']) ?? '',
+          visitId: visit.id,
+          // Who checked in: the person who may need help, whoever the case is assigned to.
+          worker: checkedIn.by,
+          checkedInAt: text(checkedIn)!,
+          expectedEnd,
+          minutesOverdue: Math.floor((now - new Date(expectedEnd).getTime()) / MINUTE),
+        })
+      }
+    }
+    overdueVisits.sort((a, b) => a.expectedEnd.localeCompare(b.expectedEnd))
+    return { asOf: now, workers, overdueVisits }
+  }
+
   private outbox(): Outbox {
     const cases: OutboxCase[] = []
     for (const entry of this.outboxEntries) {
@@ -1438,9 +1508,23 @@ export const SAMPLE_IDS = {
   arrears: '01JDSAMPLE0000000000000010',
   hoarding: '01JDSAMPLE0000000000000011',
   blueBadge: '01JDSAMPLE0000000000000012',
-  /** Only for a team lead: a colleague's case waiting for review, with a risk warning. */
+  /**
+   * Only for a team lead: a colleague's case waiting for review, with a risk
+   * warning and a visit 25 minutes past its expected end.
+   */
   fireSafety: '01JDSAMPLE0000000000000013',
+  /** Only for a team lead: a referral assigned to nobody, visited by the duty worker, 70 minutes past its end. */
+  dutyReferral: '01JDSAMPLE0000000000000014',
 } as const
+
+/** The visits a team lead's sample has run past their expected end, longest overdue first. */
+export const OVERDUE_VISIT_IDS = {
+  dutyReferral: '01JDVISIT00000000000000006',
+  fireSafety: '01JDVISIT00000000000000005',
+} as const
+
+/** The duty worker who visits referrals not yet assigned to anyone. */
+export const DUTY_WORKER = 'jo.duty'
 
 /** The team lead who returned the Blue Badge case once before. */
 const LEAD = 'lee.lead'
@@ -1476,6 +1560,24 @@ function sampleCases(now: number, signedIn: string, forTeamLead = false): Sample
     path,
     values: values.map(([value, who, minutesAgo]) => ({ value, ...by(who, minutesAgo) })),
   })
+  // Ten seconds more than the whole minutes, so "25 minutes overdue" still
+  // holds for the next fifty seconds of a test.
+  const minutesBefore = (minutes: number) => new Date(now - minutes * MINUTE - 10_000).toISOString()
+  /** A visit `who` checked in to and has not checked out of, its expected end already past. */
+  const overdueVisit = (
+    id: string,
+    who: string,
+    times: { plannedMinutesAgo: number; checkedInMinutesAgo: number; endedMinutesAgo: number },
+  ): ItemView => ({
+    id,
+    addedBy: who,
+    addedAt: now - DAY,
+    fields: {
+      planned_at: entry(minutesBefore(times.plannedMinutesAgo), who, 60 * 24),
+      checked_in_at: entry(minutesBefore(times.checkedInMinutesAgo), who, times.checkedInMinutesAgo),
+      expected_end: entry(minutesBefore(times.endedMinutesAgo), who, times.checkedInMinutesAgo),
+    },
+  })
 
   interface Sample {
     id: string
@@ -1495,7 +1597,8 @@ function sampleCases(now: number, signedIn: string, forTeamLead = false): Sample
     conflicts?: FieldConflict[]
     unsent?: string[]
     refused?: string
-    assignedTo?: string
+    /** Default: the caseworker; null: assigned to nobody. */
+    assignedTo?: string | null
     /** Who submitted it for review, and when: the status field's entry. */
     submitted?: [who: string, minutesAgo: number]
     reviews?: ReviewView[]
@@ -1705,7 +1808,23 @@ function sampleCases(now: number, signedIn: string, forTeamLead = false): Sample
       assignedTo: COLLEAGUE,
       people: [item('01JDPERSON0000000000000016', { name: 'Irene Walsh', address: '2 Lock Cottages, Riverside', postcode: 'RV3 4PE' })],
       risks: [item('01JDRISK000000000000000005', { text: 'Oxygen cylinders in the home: no naked flames', active: true })],
+      // Alex went to check the smoke alarms and has not checked out: 25 minutes past the expected end.
+      visits: [overdueVisit(OVERDUE_VISIT_IDS.fireSafety, COLLEAGUE, { plannedMinutesAgo: 75, checkedInMinutesAgo: 70, endedMinutesAgo: 25 })],
       submitted: [COLLEAGUE, 60 * 3],
+    })
+    samples.push({
+      id: SAMPLE_IDS.dutyReferral,
+      reference: 'HOU-2026-0433',
+      type: 'Housing',
+      status: 'open',
+      summary: 'Duty referral: family at risk of eviction this week',
+      due: day(6),
+      updatedMinutesAgo: 60 * 2,
+      updatedBy: DUTY_WORKER,
+      assignedTo: null,
+      people: [item('01JDPERSON0000000000000017', { name: 'Kofi Asante', address: '14 Quay Street, Riverside', postcode: 'RV1 4TG' })],
+      // The duty worker's visit is the longest overdue: 1 hour 10 minutes.
+      visits: [overdueVisit(OVERDUE_VISIT_IDS.dutyReferral, DUTY_WORKER, { plannedMinutesAgo: 130, checkedInMinutesAgo: 125, endedMinutesAgo: 70 })],
     })
   }
 
@@ -1715,9 +1834,9 @@ function sampleCases(now: number, signedIn: string, forTeamLead = false): Sample
       case_type: entry(sample.type),
       status: sample.submitted === undefined ? entry(sample.status) : entry(sample.status, ...sample.submitted),
       summary: entry(sample.summary),
-      assigned_to: entry(sample.assignedTo ?? user),
       team: entry('Riverside North'),
     }
+    if (sample.assignedTo !== null) fields['assigned_to'] = entry(sample.assignedTo ?? user)
     if (sample.reference !== null) fields['reference'] = entry(sample.reference, 'server')
     if (sample.due !== null) fields['due_date'] = entry(sample.due)
     const view: CaseView = {

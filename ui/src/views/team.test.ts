@@ -1,0 +1,500 @@
+import { mockIPC } from '@tauri-apps/api/mocks'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { DUTY_WORKER, SAMPLE_IDS } from '../../tests/e2e/fake-device'
+import { UNLOCK_PATH, resetLockState } from '../idle'
+import type { OverdueVisit, TeamCaseload, WorkerCaseload } from '../ipc'
+import { attachLiveRegion } from '../live-region'
+import { SYNC_FINISHED_EVENT } from '../sync-status'
+import { mockDevice, testContext, textOf } from '../test/fake-backend'
+import { settle } from '../test/fixtures'
+import {
+  DOWNLOAD_CSV,
+  NO_OVERDUE_VISITS,
+  OFFLINE_CAVEAT,
+  ONLY_TEAM_LEADS,
+  REFRESH_EVERY_MS,
+  SAME_FIGURES,
+  overdueFor,
+  teamView,
+} from './team'
+
+const LEAD = { cases: 'sample', role: 'team-lead', user: 'lee.lead' } as const
+
+// happy-dom cannot draw on a canvas, so Chart.js itself is tried in the
+// browser tests; here a stand-in records what the page asks of it.
+const charts = vi.hoisted(() => ({ drawn: [] as { workers: number; destroyed: boolean }[] }))
+vi.mock('./team-chart', () => ({
+  drawCaseloadChart: (_canvas: HTMLCanvasElement, workers: readonly unknown[]) => {
+    const chart = { workers: workers.length, destroyed: false }
+    charts.drawn.push(chart)
+    return { destroy: () => (chart.destroyed = true) }
+  },
+}))
+
+function worker(name: string | null, counts: Partial<Omit<WorkerCaseload, 'worker'>> = {}): WorkerCaseload {
+  return {
+    worker: name,
+    openCases: 0,
+    inProgress: 0,
+    awaitingReview: 0,
+    visitsUnderWay: 0,
+    overdueVisits: 0,
+    overdueCases: 0,
+    casesWithConflicts: 0,
+    openTasks: 0,
+    ...counts,
+  }
+}
+
+const NOW = new Date()
+const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString()
+
+const PRIYA = worker('priya.patel', { openCases: 7, inProgress: 3, awaitingReview: 1, visitsUnderWay: 1, overdueVisits: 1, overdueCases: 2, openTasks: 4 })
+const OMAR = worker('omar.hassan', { openCases: 4, inProgress: 2, visitsUnderWay: 1, overdueVisits: 1, casesWithConflicts: 1, openTasks: 1 })
+const NOBODY = worker(null, { openCases: 2 })
+
+function visit(visitId: string, who: string, reference: string | null, minutesOverdue: number): OverdueVisit {
+  return {
+    caseId: `case-${visitId}`,
+    caseReference: reference,
+    caseSummary: `Visit to ${reference ?? 'a new referral'}`,
+    visitId,
+    worker: who,
+    checkedInAt: minutesAgo(minutesOverdue + 45),
+    expectedEnd: minutesAgo(minutesOverdue),
+    minutesOverdue,
+  }
+}
+
+const OMAR_LATE = visit('v-omar', 'omar.hassan', 'ASC-2026-0300', 70)
+const PRIYA_LATE = visit('v-priya', 'priya.patel', 'HOU-2026-0501', 25)
+
+function answer(overdueVisits: OverdueVisit[], workers: WorkerCaseload[] = [OMAR, PRIYA, NOBODY]): TeamCaseload {
+  return { asOf: NOW.getTime(), workers, overdueVisits }
+}
+
+/** Rust as far as this page asks it: `caseload()` is what team_caseload says now. */
+function mockTeam(caseload: () => TeamCaseload, lastSyncedAt: string | null = minutesAgo(12)) {
+  const calls: string[] = []
+  mockIPC((cmd) => {
+    calls.push(cmd)
+    if (cmd === 'team_caseload') return caseload()
+    if (cmd === 'sync_status') {
+      return { connection: 'online', lastSyncedAt, lastError: null, progress: null, unsyncedChanges: 0, filesToSend: 0, everythingAcknowledged: true }
+    }
+    throw `Command ${cmd} not found`
+  })
+  return { count: (cmd: string) => calls.filter((c) => c === cmd).length }
+}
+
+const banner = (page: HTMLElement) => page.querySelector<HTMLElement>('[data-overdue-banner]')
+const overdueItems = (page: HTMLElement) => [...page.querySelectorAll<HTMLElement>('.doorstep-overdue-visit')]
+const bodyRows = (page: HTMLElement) =>
+  [...page.querySelectorAll('.doorstep-team-table tbody tr')].map((row) => [...row.children].map((cell) => textOf(cell)))
+const totalRow = (page: HTMLElement) => [...page.querySelectorAll('.doorstep-team-table tfoot tr > *')].map((cell) => textOf(cell))
+const syncFinished = () => window.dispatchEvent(new CustomEvent(SYNC_FINISHED_EVENT))
+
+let leave: (() => void) | undefined
+
+/** Opens the page as the app does, keeping what stops it for afterEach. */
+function openTeam(): HTMLElement {
+  const container = document.createElement('div')
+  document.body.append(container)
+  leave = teamView.render(container, testContext()) ?? undefined
+  return container
+}
+
+afterEach(() => {
+  leave?.()
+  leave = undefined
+  vi.useRealTimers()
+})
+
+describe('Your team, for a team lead', () => {
+  it('puts visits past their expected end first, longest overdue first, each with whom to contact and what to do', async () => {
+    mockTeam(() => answer([OMAR_LATE, PRIYA_LATE]))
+    const page = openTeam()
+    await settle()
+
+    expect(textOf(page.querySelector('h1'))).toBe('Your team')
+    const alert = banner(page)!
+    expect(alert.getAttribute('role')).toBe('region')
+    expect(textOf(alert.querySelector('.govuk-notification-banner__title'))).toBe('Lone working alert')
+    expect(textOf(alert.querySelector('[data-overdue-headline]'))).toBe('2 visits have run past their expected end with no check-out')
+    // The banner is the first thing after the heading and the age of the figures.
+    expect(page.querySelector('[data-team-body] .govuk-notification-banner, [data-team-body] table')).toBe(alert)
+
+    const [omar, priya] = overdueItems(page) as [HTMLElement, HTMLElement]
+    expect(textOf(omar.querySelector('h4'))).toBe('omar.hassan: 1 hour 10 minutes overdue')
+    expect(textOf(priya.querySelector('h4'))).toBe('priya.patel: 25 minutes overdue')
+    const link = priya.querySelector('a')!
+    expect(link.getAttribute('href')).toBe('#/cases/case-v-priya')
+    expect(textOf(link)).toBe('HOU-2026-0501')
+    expect(textOf(priya)).toContain('HOU-2026-0501: Visit to HOU-2026-0501')
+    expect(textOf(priya)).toMatch(/Checked in at \d{1,2}(:\d\d)?(am|pm)\. Expected to end at \d{1,2}(:\d\d)?(am|pm)\./)
+    expect(priya.querySelectorAll('time')[1]?.getAttribute('datetime')).toBe(PRIYA_LATE.expectedEnd)
+    expect(textOf(priya)).toContain(
+      'Contact priya.patel now. If you cannot reach them, follow the lone-working procedure: their buddy, then their line manager.',
+    )
+    expect(textOf(page)).toContain(OFFLINE_CAVEAT)
+    expect(textOf(page.querySelector('[data-team-freshness]'))).toMatch(
+      /^Figures from this laptop’s last sync, \d{1,2} \w+ \d{4} at .+ \(12 minutes ago\)\.$/,
+    )
+  })
+
+  it('says calmly when no visits are overdue, and still says what the list cannot know', async () => {
+    mockTeam(() => answer([]))
+    const page = openTeam()
+    await settle()
+    expect(banner(page)).toBeNull()
+    expect(textOf(page.querySelector('[data-no-overdue]'))).toBe(NO_OVERDUE_VISITS)
+    expect(textOf(page)).toContain(OFFLINE_CAVEAT)
+  })
+
+  it('says when the laptop has never synced, as the figures then hold only its own cases', async () => {
+    mockTeam(() => answer([]), null)
+    const page = openTeam()
+    await settle()
+    expect(textOf(page.querySelector('[data-team-freshness]'))).toBe(
+      'This laptop has not synced yet, so these figures only include cases made on it.',
+    )
+  })
+
+  it('tabulates each worker’s caseload, unassigned cases as Not assigned, with a total row', async () => {
+    mockTeam(() => answer([OMAR_LATE, PRIYA_LATE]))
+    const page = openTeam()
+    await settle()
+    const table = page.querySelector('table')!
+    expect(textOf(table.querySelector('caption'))).toBe('Cases assigned to each worker')
+    const headings = [...table.querySelectorAll('thead th')]
+    expect(headings.map((th) => textOf(th))).toEqual([
+      'Worker',
+      'Open cases',
+      'In progress',
+      'Awaiting review',
+      'Overdue cases',
+      'Open tasks',
+      'Visits under way',
+      'Overdue visits',
+      'Cases with conflicts',
+    ])
+    expect(headings.every((th) => th.getAttribute('scope') === 'col')).toBe(true)
+    expect(headings.slice(1).every((th) => th.classList.contains('govuk-table__header--numeric'))).toBe(true)
+    expect(bodyRows(page)).toEqual([
+      ['omar.hassan', '4', '2', '0', '0', '1', '1', '1', '1'],
+      ['priya.patel', '7', '3', '1', '2', '4', '1', '1', '0'],
+      ['Not assigned', '2', '0', '0', '0', '0', '0', '0', '0'],
+    ])
+    expect(totalRow(page)).toEqual(['Total', '13', '5', '1', '2', '5', '2', '2', '1'])
+    expect([...table.querySelectorAll('tbody th, tfoot th')].every((th) => th.getAttribute('scope') === 'row')).toBe(true)
+    expect([...table.querySelectorAll('td')].every((td) => td.classList.contains('govuk-table__cell--numeric'))).toBe(true)
+    // The table scrolls on its own on a narrow window, so the keyboard must be able to reach it.
+    const region = table.closest('[role="region"]')!
+    expect(region.getAttribute('tabindex')).toBe('0')
+    expect(region.getAttribute('aria-labelledby')).toBe(table.querySelector('caption')!.id)
+  })
+
+  it('labels the chart for screen readers and points to the table for the figures', async () => {
+    mockTeam(() => answer([]))
+    const page = openTeam()
+    await settle()
+    const canvas = page.querySelector('canvas')!
+    expect(canvas.getAttribute('role')).toBe('img')
+    expect(canvas.getAttribute('aria-label')).toBe(
+      'Bar chart of open cases for each worker, split into in progress, awaiting review, and open but not started. ' +
+        '13 open cases across 2 workers, and 2 not assigned. priya.patel has the most, 7. The table above has the same figures.',
+    )
+    expect(textOf(canvas.closest('[data-team-caseload]'))).toContain(SAME_FIGURES)
+    expect(page.querySelector<HTMLElement>('[data-team-chart]')!.style.getPropertyValue('--doorstep-chart-rows')).toBe('3')
+  })
+
+  it('adds up the fake device’s team as Rust would: per assignee, the duty worker’s referral as Not assigned', async () => {
+    mockDevice(LEAD)
+    const page = openTeam()
+    await settle()
+    expect(bodyRows(page)).toEqual([
+      ['alex.colleague', '1', '0', '1', '0', '0', '1', '1', '0'],
+      ['sam.caseworker', '11', '5', '2', '2', '2', '1', '0', '2'],
+      ['Not assigned', '1', '0', '0', '0', '0', '1', '1', '0'],
+    ])
+    expect(totalRow(page)).toEqual(['Total', '13', '5', '3', '2', '2', '3', '2', '2'])
+    const [first, second] = overdueItems(page) as [HTMLElement, HTMLElement]
+    expect(textOf(first.querySelector('h4'))).toBe(`${DUTY_WORKER}: 1 hour 10 minutes overdue`)
+    expect(first.querySelector('a')?.getAttribute('href')).toBe(`#/cases/${SAMPLE_IDS.dutyReferral}`)
+    expect(textOf(second.querySelector('h4'))).toBe('alex.colleague: 25 minutes overdue')
+    expect(second.querySelector('a')?.getAttribute('href')).toBe(`#/cases/${SAMPLE_IDS.fireSafety}`)
+  })
+
+  it('after a sync, redraws the figures that changed and leaves focus on the control the lead was using', async () => {
+    let overdue = [OMAR_LATE, PRIYA_LATE]
+    let workers = [OMAR, PRIYA, NOBODY]
+    mockTeam(() => answer(overdue, workers))
+    const page = openTeam()
+    await settle()
+
+    // Tabbed to the download button; a sync moves a case from Omar to Priya.
+    const button = [...page.querySelectorAll('button')].find((b) => textOf(b) === DOWNLOAD_CSV)!
+    button.focus()
+    workers = [{ ...OMAR, openCases: 3 }, { ...PRIYA, openCases: 8 }, NOBODY]
+    syncFinished()
+    await settle()
+    expect(bodyRows(page)[0]?.[1]).toBe('3')
+    expect(document.activeElement?.textContent?.trim()).toBe(DOWNLOAD_CSV)
+    expect(page.contains(document.activeElement)).toBe(true)
+
+    // On Priya's case link; Omar checks out and the next sync says so.
+    page.querySelector<HTMLElement>('a[href="#/cases/case-v-priya"]')!.focus()
+    overdue = [PRIYA_LATE]
+    syncFinished()
+    await settle()
+    expect(overdueItems(page)).toHaveLength(1)
+    expect(document.activeElement?.getAttribute('href')).toBe('#/cases/case-v-priya')
+
+    // Priya checks out too: her link goes, so focus goes to the heading, not to the top of the document.
+    overdue = []
+    syncFinished()
+    await settle()
+    expect(document.activeElement).toBe(page.querySelector('h1'))
+  })
+
+  it('draws a new chart when the figures change, freeing the old one, and frees the last when the page is left', async () => {
+    charts.drawn = []
+    // A canvas that can draw, as in a browser.
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue({} as never)
+    let workers = [OMAR, PRIYA, NOBODY]
+    mockTeam(() => answer([], workers))
+    openTeam()
+    await settle()
+    expect(charts.drawn).toEqual([{ workers: 3, destroyed: false }])
+
+    // Nothing changed: the same chart stays.
+    syncFinished()
+    await settle()
+    expect(charts.drawn).toHaveLength(1)
+
+    workers = [OMAR, PRIYA]
+    syncFinished()
+    await settle()
+    expect(charts.drawn).toEqual([
+      { workers: 3, destroyed: true },
+      { workers: 2, destroyed: false },
+    ])
+
+    leave?.()
+    expect(charts.drawn[1]?.destroyed).toBe(true)
+  })
+
+  it('does not redraw after a sync that changed nothing', async () => {
+    mockTeam(() => answer([PRIYA_LATE]))
+    const page = openTeam()
+    await settle()
+    const table = page.querySelector('table')
+    const item = overdueItems(page)[0]
+    syncFinished()
+    await settle()
+    expect(page.querySelector('table')).toBe(table)
+    expect(overdueItems(page)[0]).toBe(item)
+  })
+
+  describe('announcing overdue visits', () => {
+    let polite: HTMLElement
+    beforeEach(() => {
+      polite = document.createElement('div')
+      document.body.append(polite)
+      attachLiveRegion(polite)
+    })
+    const urgent = (page: HTMLElement) => page.querySelector<HTMLElement>('[role="alert"][data-team-alert]')!
+    /** Past the live regions' 50 ms rewrite. */
+    const spoken = () => new Promise((resolve) => setTimeout(resolve, 80))
+
+    it('alerts when a visit becomes overdue, and not when a refresh only makes the same visits later', async () => {
+      let overdue = [OMAR_LATE]
+      mockTeam(() => answer(overdue))
+      const page = openTeam()
+      await settle()
+      await spoken()
+      // What the page opened with is read as part of the page, not as news.
+      expect(textOf(urgent(page))).toBe('')
+
+      overdue = [{ ...OMAR_LATE, minutesOverdue: 71 }]
+      syncFinished()
+      await settle()
+      await spoken()
+      expect(textOf(overdueItems(page)[0]?.querySelector('h4'))).toBe('omar.hassan: 1 hour 11 minutes overdue')
+      expect(textOf(urgent(page))).toBe('')
+
+      overdue = [{ ...OMAR_LATE, minutesOverdue: 72 }, PRIYA_LATE]
+      syncFinished()
+      await settle()
+      await spoken()
+      expect(textOf(urgent(page))).toBe(
+        'Lone working alert: 2 visits have run past their expected end with no check-out. Newly overdue: priya.patel on case HOU-2026-0501.',
+      )
+      expect(textOf(polite)).toBe('')
+
+      // The next minute's refresh: the same two visits, a minute later. Nothing new to say.
+      overdue = [{ ...OMAR_LATE, minutesOverdue: 73 }, { ...PRIYA_LATE, minutesOverdue: 26 }]
+      urgent(page).textContent = ''
+      syncFinished()
+      await settle()
+      await spoken()
+      expect(textOf(urgent(page))).toBe('')
+    })
+
+    it('says politely when overdue visits are checked out, and alerts again if one comes back', async () => {
+      let overdue = [OMAR_LATE, PRIYA_LATE]
+      mockTeam(() => answer(overdue))
+      const page = openTeam()
+      await settle()
+
+      overdue = [PRIYA_LATE]
+      syncFinished()
+      await settle()
+      await spoken()
+      expect(textOf(polite)).toBe('1 visit has run past its expected end with no check-out.')
+      expect(textOf(urgent(page))).toBe('')
+
+      overdue = []
+      syncFinished()
+      await settle()
+      await spoken()
+      expect(textOf(polite)).toBe('No visits are overdue now.')
+
+      overdue = [PRIYA_LATE]
+      syncFinished()
+      await settle()
+      await spoken()
+      expect(textOf(urgent(page))).toContain('Newly overdue: priya.patel on case HOU-2026-0501.')
+    })
+  })
+
+  it('asks again every minute, and stops once the page is left', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] })
+    const backend = mockTeam(() => answer([PRIYA_LATE]))
+    openTeam()
+    await settle()
+    expect(backend.count('team_caseload')).toBe(1)
+
+    vi.advanceTimersByTime(REFRESH_EVERY_MS)
+    await settle()
+    expect(backend.count('team_caseload')).toBe(2)
+
+    leave?.()
+    vi.advanceTimersByTime(REFRESH_EVERY_MS * 3)
+    await settle()
+    expect(backend.count('team_caseload')).toBe(2)
+  })
+
+  it('keeps the last figures, overdue visits included, when a refresh fails, and says they are not up to date', async () => {
+    let fail = false
+    mockTeam(() => {
+      if (fail) throw { code: 'store_error', message: 'The case store is busy.' }
+      return answer([PRIYA_LATE])
+    })
+    const page = openTeam()
+    await settle()
+    fail = true
+    syncFinished()
+    await settle()
+    expect(overdueItems(page)).toHaveLength(1)
+    expect(page.querySelector('table')).not.toBeNull()
+    expect(page.querySelector('.doorstep-problem')).toBeNull()
+    expect(textOf(page.querySelector('[data-team-freshness]'))).toBe(
+      'Doorstep could not bring these figures up to date: The case store is busy. It will try again in a minute, and after the next sync.',
+    )
+
+    fail = false
+    syncFinished()
+    await settle()
+    expect(textOf(page.querySelector('[data-team-freshness]'))).toMatch(/^Figures from this laptop’s last sync/)
+  })
+
+  it('downloads the caseload as team-caseload-<date>.csv from a blob: URL', async () => {
+    mockTeam(() => answer([PRIYA_LATE]))
+    const page = openTeam()
+    await settle()
+    const blobs: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      blobs.push(blob as Blob)
+      return 'blob:team-caseload'
+    })
+    const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined)
+    const clicked: HTMLAnchorElement[] = []
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this)
+    })
+
+    page.querySelector<HTMLButtonElement>('[data-download-csv]')!.click()
+    const y = NOW.getFullYear()
+    const m = String(NOW.getMonth() + 1).padStart(2, '0')
+    const d = String(NOW.getDate()).padStart(2, '0')
+    expect(clicked.map((a) => [a.download, a.href])).toEqual([[`team-caseload-${y}-${m}-${d}.csv`, 'blob:team-caseload']])
+    expect(clicked[0]?.isConnected).toBe(false)
+    expect(blobs[0]?.type).toBe('text/csv;charset=utf-8')
+    const lines = (await blobs[0]!.text()).replace(/^\uFEFF/, '').split('\r\n')
+    expect(lines[0]).toBe('Worker,Open cases,In progress,Awaiting review,Overdue cases,Open tasks,Visits under way,Overdue visits,Cases with conflicts')
+    expect(lines[1]).toBe('omar.hassan,4,2,0,0,1,1,1,1')
+    expect(lines[3]).toBe('Not assigned,2,0,0,0,0,0,0,0')
+    expect(lines[4]).toBe('Total,13,5,1,2,5,2,2,1')
+    expect(revoke).not.toHaveBeenCalled()
+  })
+
+  it('says there is nothing to tabulate when no cases are on the laptop', async () => {
+    mockTeam(() => answer([], []))
+    const page = openTeam()
+    await settle()
+    expect(page.querySelector('table')).toBeNull()
+    expect(page.querySelector('canvas')).toBeNull()
+    expect(page.querySelector('[data-download-csv]')).toBeNull()
+    expect(textOf(page)).toContain('There are no cases on this laptop yet')
+    expect(textOf(page.querySelector('[data-no-overdue]'))).toBe(NO_OVERDUE_VISITS)
+  })
+})
+
+describe('overdue times', () => {
+  it('reads as a person would say them', () => {
+    expect(overdueFor(0)).toBe('less than a minute overdue')
+    expect(overdueFor(1)).toBe('1 minute overdue')
+    expect(overdueFor(25)).toBe('25 minutes overdue')
+    expect(overdueFor(60)).toBe('1 hour overdue')
+    expect(overdueFor(61)).toBe('1 hour 1 minute overdue')
+    expect(overdueFor(190)).toBe('3 hours 10 minutes overdue')
+  })
+})
+
+describe('Your team, for anyone else', () => {
+  afterEach(() => resetLockState())
+
+  it('tells a caseworker that only team leads see it, rather than showing an error', async () => {
+    const backend = mockDevice({ cases: 'sample' })
+    const page = openTeam()
+    await settle()
+    expect(textOf(page)).toContain(ONLY_TEAM_LEADS)
+    expect(page.querySelector('.doorstep-problem')).toBeNull()
+    expect(page.querySelector('table')).toBeNull()
+    expect(page.querySelector('a[href="#/cases"]')).not.toBeNull()
+    expect(backend.sent('team_caseload')).toEqual([{}])
+  })
+
+  it('goes to the lock screen while Doorstep is locked', async () => {
+    mockDevice({ ...LEAD, pin: '246810', locked: true })
+    const page = openTeam()
+    await settle()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(textOf(page)).not.toContain('could not be shown')
+  })
+
+  it('offers to try again when Rust cannot answer', async () => {
+    const backend = mockDevice({ ...LEAD, failures: { team_caseload: { code: 'store_error', message: 'The case store is busy.' } } })
+    const page = openTeam()
+    await settle()
+    expect(textOf(page.querySelector('.doorstep-problem'))).toContain('The case store is busy.')
+    backend.device.succeed('team_caseload')
+    page.querySelector<HTMLButtonElement>('[data-retry]')!.click()
+    await settle()
+    expect(overdueItems(page).map((item) => item.querySelector('a')?.getAttribute('href'))).toEqual([
+      `#/cases/${SAMPLE_IDS.dutyReferral}`,
+      `#/cases/${SAMPLE_IDS.fireSafety}`,
+    ])
+  })
+})

@@ -1,0 +1,225 @@
+// Browser tests of the team lead's page, Your team (#/team): lone-working
+// alerts first, the caseload table, its Chart.js chart and the CSV file,
+// against the built UI under the real CSP (and a frozen Object.prototype),
+// with fake-device.ts standing in for Rust. Each state is checked with axe
+// and saved to test-output/ui/team-*.png.
+// Run `npm run build` first (or build elsewhere and set DOORSTEP_UI_DIST).
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { describe, test } from 'node:test'
+import { assertBuilt, axeViolations, browserTestSession, focused, screenshot, tabTo } from './helpers.mjs'
+
+assertBuilt()
+
+/** lee.lead leads sam.caseworker, alex.colleague and the duty worker, jo.duty. */
+const LEAD = { cases: 'sample', role: 'team-lead', user: 'lee.lead' }
+const CASEWORKER = { cases: 'sample' }
+const { withApp } = browserTestSession({ scenario: LEAD })
+const NARROW = { width: 320, height: 640 }
+
+// The two visits past their expected end in the lead's sample (fake-device.ts), longest overdue first.
+const DUTY_VISIT = { caseId: '01JDSAMPLE0000000000000014', visitId: '01JDVISIT00000000000000006', reference: 'HOU-2026-0433' }
+const ALEX_VISIT = { caseId: '01JDSAMPLE0000000000000013', visitId: '01JDVISIT00000000000000005', reference: 'ASC-2026-0215' }
+
+const HEADER = 'Worker,Open cases,In progress,Awaiting review,Overdue cases,Open tasks,Visits under way,Overdue visits,Cases with conflicts'
+const SAM_ROW = ['sam.caseworker', '11', '5', '2', '2', '2', '1', '0', '2']
+const TOTAL_ROW = ['Total', '13', '5', '3', '2', '2', '3', '2', '2']
+
+/** GOV.UK Frontend's focus colour. */
+const FOCUS_YELLOW = 'rgb(255, 221, 0)'
+
+/** axe finds nothing, and the page is saved to test-output/ui/<name>.png for people to look at. */
+async function expectAccessible(page, name) {
+  const violations = await axeViolations(page)
+  assert.equal(violations.length, 0, `axe found accessibility problems on ${name}:\n${violations.join('\n')}`)
+  await screenshot(page, name)
+}
+
+async function teamShown(page) {
+  await page.locator('h1', { hasText: 'Your team' }).waitFor()
+  await page.waitForFunction(() => {
+    const body = document.querySelector('[data-team-body]')
+    return body !== null && !/Loading/.test(body.textContent ?? '')
+  })
+}
+
+/** Chart.js has drawn: the canvas has pixels in the bars' own blue, not only a blank box. */
+async function chartDrawn(page) {
+  await page.waitForFunction(() => {
+    const canvas = document.querySelector('[data-team-chart-canvas]')
+    if (!(canvas instanceof HTMLCanvasElement) || canvas.width === 0 || canvas.height === 0) return false
+    const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data
+    if (!pixels) return false
+    for (let i = 0; i < pixels.length; i += 4) {
+      // #1d70b8, the "In progress" series.
+      if (pixels[i] === 29 && pixels[i + 1] === 112 && pixels[i + 2] === 184 && pixels[i + 3] === 255) return true
+    }
+    return false
+  }, null, { timeout: 5_000 })
+}
+
+const rowsOf = (page, part) =>
+  page.locator(`.doorstep-team-table ${part} tr`).evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent.trim())))
+
+const navLinks = (page) => page.locator('.govuk-service-navigation__list a').allInnerTexts()
+
+async function focusStyle(page) {
+  return page.evaluate(() => {
+    const style = getComputedStyle(document.activeElement)
+    return { background: style.backgroundColor, boxShadow: style.boxShadow }
+  })
+}
+
+describe('your team, for a team lead', () => {
+  test('with overdue visits: the alert comes first, longest overdue first, with what to do for each', async () => {
+    await withApp({ hash: '#/team' }, async (page) => {
+      await teamShown(page)
+      assert.equal(await page.title(), 'Your team – Doorstep')
+      await page.locator('.govuk-service-navigation__list a', { hasText: 'Team' }).waitFor()
+      assert.equal(await page.locator('.govuk-service-navigation__list [aria-current="page"]').innerText(), 'Team')
+
+      const banner = page.locator('[data-overdue-banner]')
+      assert.equal(await banner.locator('[data-overdue-headline]').innerText(), '2 visits have run past their expected end with no check-out')
+      const visits = banner.locator('.doorstep-overdue-visit')
+      assert.deepEqual(await visits.locator('h4').allInnerTexts(), ['jo.duty: 1 hour 10 minutes overdue', 'alex.colleague: 25 minutes overdue'])
+      assert.equal(await visits.first().getByRole('link').getAttribute('href'), `#/cases/${DUTY_VISIT.caseId}`)
+      assert.match(await visits.first().innerText(), /HOU-2026-0433: Duty referral: family at risk of eviction this week/)
+      assert.match(
+        await visits.nth(1).innerText(),
+        /Contact alex\.colleague now\. If you cannot reach them, follow the lone-working procedure: their buddy, then their line manager\./,
+      )
+      await page.getByText('Doorstep cannot raise an alarm while a laptop is offline; this list only knows what has synced.').waitFor()
+      assert.match(await page.locator('[data-team-freshness]').innerText(), /^Figures from this laptop’s last sync, .+ \(12 minutes ago\)\.$/)
+
+      assert.deepEqual((await rowsOf(page, 'tbody')).map((row) => row[0]), ['alex.colleague', 'sam.caseworker', 'Not assigned'])
+      assert.deepEqual((await rowsOf(page, 'tbody'))[1], SAM_ROW)
+      assert.deepEqual((await rowsOf(page, 'tfoot'))[0], TOTAL_ROW)
+      // In the app's default window every column is in view, with nothing to scroll.
+      const region = await page.locator('.doorstep-table-scroll').evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }))
+      assert.ok(region.scroll <= region.client, `the whole table fits at 1200px (${JSON.stringify(region)})`)
+      await chartDrawn(page)
+      await expectAccessible(page, 'team-overdue')
+    })
+  })
+
+  test('the chart: Chart.js draws the open cases per worker on the canvas, labelled as an image, with the table as its text', async () => {
+    await withApp({ hash: '#/team' }, async (page) => {
+      await teamShown(page)
+      await chartDrawn(page)
+      const canvas = page.locator('[data-team-chart-canvas]')
+      assert.equal(await canvas.getAttribute('role'), 'img')
+      assert.match(await canvas.getAttribute('aria-label'), /^Bar chart of open cases for each worker.* 13 open cases across 2 workers, and 1 not assigned\. sam\.caseworker has the most, 11\. The table above has the same figures\.$/)
+      // Sized by its box, the canvas fits the page.
+      const box = await canvas.boundingBox()
+      assert.ok(box !== null && box.width > 300 && box.height > 150, `the chart has room to be read (${JSON.stringify(box)})`)
+      await page.getByText('The table above has the same figures.').first().waitFor()
+      await page.locator('[data-team-chart]').scrollIntoViewIfNeeded()
+      await expectAccessible(page, 'team-chart')
+    })
+  })
+
+  test('with none overdue: once both workers check out and the laptop syncs, the page says so calmly, by itself', async () => {
+    await withApp({ hash: '#/team' }, async (page) => {
+      await teamShown(page)
+      await page.locator('[data-overdue-banner]').waitFor()
+      // The check-outs reach this laptop with the next sync.
+      await page.evaluate(
+        async (visits) => {
+          for (const { caseId, visitId } of visits) {
+            await globalThis.__DOORSTEP_FAKE__.handle('check_out', { caseId, visitId, outcome: 'Safe; visit went well' })
+          }
+          await globalThis.__DOORSTEP_FAKE__.handle('sync_now')
+        },
+        [DUTY_VISIT, ALEX_VISIT],
+      )
+      await page.locator('[data-no-overdue]', { hasText: 'No visits are overdue.' }).waitFor()
+      assert.equal(await page.locator('[data-overdue-banner]').count(), 0)
+      await page.waitForFunction(() => document.querySelector('[data-live-region]')?.textContent === 'No visits are overdue now.')
+      assert.equal(await page.locator('[data-team-alert]').innerText(), '', 'good news is not an alert')
+      assert.match(await page.locator('[data-team-freshness]').innerText(), /\(just now\)\.$/)
+      assert.deepEqual((await rowsOf(page, 'tfoot'))[0], ['Total', '13', '5', '3', '2', '2', '1', '0', '2'])
+      await chartDrawn(page)
+      await expectAccessible(page, 'team-none-overdue')
+    })
+  })
+
+  test('at 320px the page reflows with no sideways scrolling; only the table scrolls, inside its own region', async () => {
+    await withApp({ hash: '#/team', viewport: NARROW }, async (page) => {
+      await teamShown(page)
+      await chartDrawn(page)
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      assert.ok(width <= 320, `no sideways scrolling at 320px (the page is ${width}px wide)`)
+      const region = await page.locator('.doorstep-table-scroll').evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }))
+      assert.ok(region.client <= 320 && region.scroll > region.client, `the table scrolls within its region (${JSON.stringify(region)})`)
+      const chart = await page.locator('[data-team-chart-canvas]').boundingBox()
+      assert.ok(chart !== null && chart.x >= 0 && chart.x + chart.width <= 320, `the chart fits the window (${JSON.stringify(chart)})`)
+      await expectAccessible(page, 'team-narrow')
+    })
+  })
+
+  test('the CSV download: a file named for today with the header, each worker and the total', async () => {
+    await withApp({ hash: '#/team' }, async (page) => {
+      await teamShown(page)
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download caseload as CSV' }).click()])
+      assert.match(download.suggestedFilename(), /^team-caseload-\d{4}-\d{2}-\d{2}\.csv$/)
+      const today = await page.evaluate(() => {
+        const now = new Date()
+        return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
+      })
+      assert.equal(download.suggestedFilename(), `team-caseload-${today}.csv`)
+      const text = await readFile(await download.path(), 'utf8')
+      const lines = text.replace(/^\uFEFF/, '').split('\r\n')
+      assert.equal(lines[0], HEADER)
+      assert.ok(lines.includes(SAM_ROW.join(',')), `a row for sam.caseworker in:\n${text}`)
+      assert.ok(lines.includes('Not assigned,1,0,0,0,0,1,1,0'))
+      assert.equal(lines[4], TOTAL_ROW.join(','))
+      await page.waitForFunction((name) => document.querySelector('[data-live-region]')?.textContent === `Downloading ${name}.`, download.suggestedFilename())
+    })
+  })
+})
+
+describe('your team, for anyone else', () => {
+  test('a caseworker has no Team item, and the address alone gets an explanation, not an error', async () => {
+    await withApp({ hash: '#/team', scenario: CASEWORKER }, async (page) => {
+      await teamShown(page)
+      await page.getByText('Only team leads can see their team’s caseload.').waitFor()
+      assert.equal(await page.locator('.doorstep-problem').count(), 0, 'not shown as an error')
+      assert.equal(await page.locator('table, canvas').count(), 0)
+      await page.locator('.govuk-service-navigation__list a', { hasText: 'My cases' }).waitFor()
+      assert.ok(!(await navLinks(page)).includes('Team'))
+      await expectAccessible(page, 'team-caseworker')
+    })
+  })
+})
+
+describe('your team with only the keyboard', () => {
+  test('Tab reaches each case link, the table and the CSV button, each with a visible focus; Enter downloads and opens', async () => {
+    await withApp({ hash: '#/team' }, async (page) => {
+      await teamShown(page)
+      await chartDrawn(page)
+
+      await tabTo(page, (el) => el.tag === 'a' && el.text === DUTY_VISIT.reference)
+      assert.equal((await focusStyle(page)).background, FOCUS_YELLOW, 'the case link shows where focus is')
+      await page.keyboard.press('Tab')
+      assert.equal((await focused(page)).text, ALEX_VISIT.reference)
+      assert.equal((await focusStyle(page)).background, FOCUS_YELLOW)
+
+      await tabTo(page, (el) => el.className.includes('doorstep-table-scroll'))
+      assert.match((await focusStyle(page)).boxShadow, /rgb\(255, 221, 0\)/, 'the table’s region shows where focus is')
+      // Its arrow keys scroll it sideways on a narrow window; Tab moves on.
+      await page.keyboard.press('Tab')
+      assert.equal((await focused(page)).text, 'Download caseload as CSV')
+      assert.equal((await focusStyle(page)).background, FOCUS_YELLOW, 'the button shows where focus is')
+      await screenshot(page, 'team-keyboard-download')
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')])
+      assert.match(download.suggestedFilename(), /^team-caseload-/)
+      assert.equal((await focused(page)).text, 'Download caseload as CSV', 'focus stays on the button')
+
+      await tabTo(page, (el) => el.tag === 'a' && el.text === ALEX_VISIT.reference, { backwards: true })
+      await page.keyboard.press('Enter')
+      await page.locator('.doorstep-case-page h1.doorstep-case-heading').waitFor()
+      assert.equal(await page.evaluate(() => location.hash), `#/cases/${ALEX_VISIT.caseId}`)
+    })
+  })
+})

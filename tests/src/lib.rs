@@ -45,10 +45,16 @@ impl ServerProcess {
 
     /// As [`ServerProcess::start`], on PostgreSQL when `database_url` is given.
     pub fn start_with(data_dir: &Path, database_url: Option<&str>) -> Self {
+        Self::start_with_args(data_dir, database_url, &[])
+    }
+
+    /// As [`ServerProcess::start_with`], with more `serve` arguments (such as `--config FILE`).
+    pub fn start_with_args(data_dir: &Path, database_url: Option<&str>, extra: &[&str]) -> Self {
         let mut command = Command::new(binary("doorstep-server"));
         command
             .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
+            .args(extra)
             .env_remove("DOORSTEP_DATABASE_URL");
         if let Some(url) = database_url {
             command.args(["--database-url", url]);

@@ -44,26 +44,20 @@ impl Device {
         // Planned visits in an empty window: only the open ones come back.
         for case_id in self.store.cases_with_visits(now, now)? {
             let view = self.load(&case_id)?.view();
-            for visit in &view.visits {
-                let (Some(checked_in), Some(expected_end)) = (
-                    visit.fields.get("checked_in_at"),
-                    visit.text("expected_end"),
-                ) else {
-                    continue;
-                };
-                if visit.text("checked_out_at").is_some() || expected_end >= now_text.as_str() {
+            for visit in view.open_visits() {
+                if visit.expected_end >= now_text {
                     continue;
                 }
-                let minutes_overdue = Timestamp::parse_rfc3339(expected_end)
+                let minutes_overdue = Timestamp::parse_rfc3339(&visit.expected_end)
                     .map_or(0, |end| (now.millis() - end.millis()) / 60_000);
                 overdue_visits.push(OverdueVisit {
                     case_id: view.id.clone(),
                     case_reference: view.text("reference").map(str::to_owned),
                     case_summary: view.text("summary").unwrap_or_default().to_owned(),
-                    visit_id: visit.id.clone(),
-                    worker: checked_in.by.clone(),
-                    checked_in_at: checked_in.value.to_string(),
-                    expected_end: expected_end.to_owned(),
+                    visit_id: visit.visit_id,
+                    worker: visit.worker,
+                    checked_in_at: visit.checked_in_at,
+                    expected_end: visit.expected_end,
                     minutes_overdue,
                 });
             }

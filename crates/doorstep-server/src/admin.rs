@@ -71,6 +71,9 @@ pub enum AdminAction {
     },
     ListUsers,
     ListDevices,
+    ListAlerts {
+        open_only: bool,
+    },
     RevokeDevice {
         id: String,
     },
@@ -183,6 +186,9 @@ pub async fn run<S: Storage>(
         }
         AdminAction::ListUsers => json!({ "users": storage.users().await? }),
         AdminAction::ListDevices => json!({ "devices": storage.devices().await? }),
+        AdminAction::ListAlerts { open_only } => {
+            json!({ "alerts": storage.lone_worker_alerts(open_only).await? })
+        }
         AdminAction::RevokeDevice { id } => {
             let device = storage
                 .revoke_device(

@@ -24,7 +24,9 @@ use crate::api::ApiFailure;
 use crate::audit::AuditEvent;
 use crate::http::AppState;
 use crate::sessions::Caller;
-use crate::storage::{CaseRecord, CaseWrite, CaseWriteOutcome, Storage, now_rfc3339, split_heads};
+use crate::storage::{
+    CaseRecord, CaseWrite, CaseWriteOutcome, OpenVisitFacts, Storage, now_rfc3339, split_heads,
+};
 
 /// A case's chunks are folded into one snapshot when there are this many.
 pub const COMPACT_AFTER_CHUNKS: i64 = 32;
@@ -105,6 +107,7 @@ fn usable(what: &str, value: Option<String>) -> Result<Option<String>, MergeRefu
 pub(crate) struct Merged {
     after: CaseAccessFacts,
     workflow: WorkflowChange,
+    open_visit: Option<OpenVisitFacts>,
     status: String,
     summary: String,
     pub(crate) heads: Vec<String>,
@@ -144,6 +147,23 @@ impl MergeRefusal {
             message,
         }
     }
+}
+
+/// The visit under way that ends soonest, and who is on it. Only read from
+/// the whole document when the list row says a visit is under way.
+pub(crate) fn open_visit_of(document: &CaseDocument, under_way: bool) -> Option<OpenVisitFacts> {
+    if !under_way {
+        return None;
+    }
+    document
+        .view()
+        .open_visits()
+        .into_iter()
+        .next()
+        .map(|visit| OpenVisitFacts {
+            expected_end: visit.expected_end,
+            worker: visit.worker,
+        })
 }
 
 /// Loads the stored chunks, applies the push, and reads the facts access needs.
@@ -234,6 +254,7 @@ fn merge_unguarded(
     Ok(Merged {
         after,
         workflow,
+        open_visit: open_visit_of(&document, projection.open_visit_expected_end.is_some()),
         status: projection.status.as_str().to_owned(),
         summary: projection.summary,
         heads: hex_heads(&new_heads),
@@ -353,6 +374,7 @@ async fn push_one<S: Storage>(
                 // it must reach the pushing device as well; a plain chunk
                 // holds only what that device sent.
                 device_id: (!compacts || record.is_none()).then(|| caller.device.id.clone()),
+                open_visit: merged.open_visit.clone(),
                 audit: AuditEvent::new(if record.is_some() {
                     "case_changed"
                 } else {

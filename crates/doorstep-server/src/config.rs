@@ -7,6 +7,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use std::time::Duration;
+
+use crate::alerts::{
+    AlertSettingsError, EmailSettings, LoneWorkingSettings, SmtpRelay, parse_mailbox,
+    parse_webhook_url,
+};
 use crate::tls::TlsFiles;
 use crate::tokens::TokenLifetimes;
 
@@ -25,6 +31,56 @@ pub struct ConfigFile {
     pub insecure: Option<bool>,
     pub access_token_minutes: Option<u64>,
     pub refresh_token_days: Option<u64>,
+    pub lone_working: Option<LoneWorkingFile>,
+}
+
+/// `[lone_working]`: where alerts about overdue visits go.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoneWorkingFile {
+    /// How often to look for overdue visits (default 30; 1 to 300).
+    pub check_seconds: Option<u64>,
+    pub webhook_url: Option<String>,
+    /// `smtp://relay:587` (STARTTLS required) or `smtps://relay:465`.
+    pub smtp_url: Option<String>,
+    pub email_from: Option<String>,
+    #[serde(default)]
+    pub email_to: Vec<String>,
+}
+
+impl LoneWorkingFile {
+    pub fn resolve(&self) -> Result<LoneWorkingSettings, AlertSettingsError> {
+        let email = match &self.smtp_url {
+            None => None,
+            Some(url) => {
+                let from = self
+                    .email_from
+                    .as_deref()
+                    .ok_or(AlertSettingsError::EmailIncomplete)?;
+                if self.email_to.is_empty() {
+                    return Err(AlertSettingsError::EmailIncomplete);
+                }
+                Some(EmailSettings {
+                    relay: SmtpRelay::parse(url)?,
+                    from: parse_mailbox("email_from", from)?,
+                    to: self
+                        .email_to
+                        .iter()
+                        .map(|to| parse_mailbox("email_to", to))
+                        .collect::<Result<_, _>>()?,
+                })
+            }
+        };
+        Ok(LoneWorkingSettings {
+            check_every: Duration::from_secs(self.check_seconds.unwrap_or(30).clamp(1, 300)),
+            webhook_url: self
+                .webhook_url
+                .as_deref()
+                .map(parse_webhook_url)
+                .transpose()?,
+            email,
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +129,7 @@ pub struct Settings {
     pub tls: Option<TlsFiles>,
     pub insecure: bool,
     pub tokens: TokenLifetimes,
+    pub lone_working: LoneWorkingSettings,
 }
 
 impl Settings {
@@ -119,6 +176,12 @@ impl Settings {
                     days.clamp(1, 90) * 24 * 60 * 60
                 }),
         };
+        let lone_working = match &file.lone_working {
+            Some(table) => table
+                .resolve()
+                .map_err(|error| ConfigError::Conflict(error.to_string()))?,
+            None => LoneWorkingSettings::default(),
+        };
         Ok(Self {
             listen,
             data_dir,
@@ -126,6 +189,7 @@ impl Settings {
             tls,
             insecure,
             tokens,
+            lone_working,
         })
     }
 }
@@ -171,6 +235,24 @@ mod tests {
     fn a_misspelt_key_is_refused_by_name() {
         let error = toml::from_str::<ConfigFile>("listen_adress = \"x\"").unwrap_err();
         assert!(error.to_string().contains("listen_adress"), "{error}");
+    }
+
+    #[test]
+    fn lone_working_alerts_go_where_the_file_says_and_half_an_email_setup_is_refused() {
+        let file: ConfigFile = toml::from_str(
+            "[lone_working]\ncheck_seconds = 10\nwebhook_url = \"https://alerts.example-council.gov.uk/doorstep\"\nsmtp_url = \"smtp://mail.example-council.gov.uk\"\nemail_from = \"doorstep@example-council.gov.uk\"\nemail_to = [\"lone-working@example-council.gov.uk\"]\n",
+        )
+        .unwrap();
+        let settings = Settings::resolve(given("127.0.0.1:8787"), file).unwrap();
+        assert_eq!(settings.lone_working.check_every, Duration::from_secs(10));
+        assert!(settings.lone_working.webhook_url.is_some());
+        assert_eq!(settings.lone_working.email.unwrap().to.len(), 1);
+
+        let half: ConfigFile =
+            toml::from_str("[lone_working]\nsmtp_url = \"smtp://mail.example-council.gov.uk\"\n")
+                .unwrap();
+        let error = Settings::resolve(given("127.0.0.1:8787"), half).unwrap_err();
+        assert!(error.to_string().contains("email_from"), "{error}");
     }
 
     #[test]

@@ -130,6 +130,10 @@ fn seed_write(case_id: String, bytes: Vec<u8>, worker: &str) -> Result<CaseWrite
         chunk: bytes,
         compacts: true,
         device_id: None,
+        open_visit: crate::cases::open_visit_of(
+            &document,
+            projection.open_visit_expected_end.is_some(),
+        ),
         audit: AuditEvent::new("demo_case_seeded")
             .by("doorstep-server demo")
             .case(case_id)

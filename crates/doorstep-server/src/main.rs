@@ -116,6 +116,19 @@ enum AdminCommand {
     /// The server's tamper-evident audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Lone-worker alerts: visits past their expected end with no check-out.
+    #[command(subcommand)]
+    Alert(AlertCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AlertCommand {
+    /// List alerts, newest first: who, which case, the expected end, raised and resolved.
+    List {
+        /// Only alerts not yet resolved by a check-out.
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -306,6 +319,9 @@ async fn run_admin(storage: StorageArgs, json: bool, command: AdminCommand) -> R
         }
         AdminCommand::User(UserCommand::List) => AdminAction::ListUsers,
         AdminCommand::Device(DeviceCommand::List) => AdminAction::ListDevices,
+        AdminCommand::Alert(AlertCommand::List { open }) => {
+            AdminAction::ListAlerts { open_only: open }
+        }
         AdminCommand::Device(DeviceCommand::Revoke { id }) => AdminAction::RevokeDevice { id },
         AdminCommand::Audit(AuditCommand::Verify) => AdminAction::VerifyAudit,
         AdminCommand::Audit(AuditCommand::Export) => {
@@ -423,6 +439,24 @@ fn print_admin(result: &serde_json::Value) {
     } else if let Some(users) = result.get("users").and_then(|u| u.as_array()) {
         for user in users {
             println!("{}", describe(user));
+        }
+    } else if let Some(alerts) = result.get("alerts").and_then(|a| a.as_array()) {
+        if alerts.is_empty() {
+            println!("No lone-worker alerts.");
+        }
+        for alert in alerts {
+            println!(
+                "alert {}: {} on case {}, expected to end {}, raised {}{}",
+                alert["id"],
+                alert["worker"].as_str().unwrap_or_default(),
+                alert["case_id"].as_str().unwrap_or_default(),
+                alert["expected_end"].as_str().unwrap_or_default(),
+                alert["raised_at"].as_str().unwrap_or_default(),
+                alert["resolved_at"]
+                    .as_str()
+                    .map(|at| format!(", resolved {at}"))
+                    .unwrap_or_else(|| " — OPEN".to_owned()),
+            );
         }
     } else if let Some(device) = result.get("device") {
         println!(

@@ -86,7 +86,11 @@ async fn run<S: Storage>(
     );
     on_listening(address);
 
-    let mut state = http::AppState::new(Arc::new(storage));
+    let storage = Arc::new(storage);
+    let sender = crate::alerts::AlertSender::new(options.lone_working.clone())
+        .map_err(|error| ServeError::Io(std::io::Error::other(error)))?;
+    let watcher = tokio::spawn(crate::alerts::watch(Arc::clone(&storage), sender));
+    let mut state = http::AppState::new(storage);
     state.tokens = options.tokens;
     let app = http::router(state);
     match tls {
@@ -107,6 +111,7 @@ async fn run<S: Storage>(
             .await?
         }
     }
+    watcher.abort();
     tracing::info!("stopped cleanly; every in-flight request was answered");
     Ok(())
 }

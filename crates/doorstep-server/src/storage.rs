@@ -231,7 +231,51 @@ pub struct CaseWrite {
     /// The chunk is the whole document and replaces every earlier chunk.
     pub compacts: bool,
     pub device_id: Option<String>,
+    /// The case's earliest visit under way, for lone-worker alerts.
+    pub open_visit: Option<OpenVisitFacts>,
     pub audit: AuditEvent,
+}
+
+/// A visit past its expected end with no check-out, as the server saw it in
+/// what devices synced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoneWorkerAlert {
+    pub id: i64,
+    pub case_id: String,
+    pub team: Option<String>,
+    /// Who checked in.
+    pub worker: String,
+    pub expected_end: String,
+    pub raised_at: String,
+    /// When the check-out (or a later expected end) synced.
+    pub resolved_at: Option<String>,
+}
+
+/// One way of sending an alert that is due another try.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueDelivery {
+    pub alert: LoneWorkerAlert,
+    pub channel: String,
+    /// Tries so far.
+    pub attempts: i64,
+}
+
+/// What came of one try at sending an alert.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    Delivered,
+    /// Try again at `retry_at` (ms since the epoch), or never if None.
+    Failed {
+        error: String,
+        retry_at: Option<i64>,
+    },
+}
+
+/// Who is on a visit and when they expected to be done (RFC 3339).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenVisitFacts {
+    pub expected_end: String,
+    pub worker: String,
 }
 
 /// What came of a [`CaseWrite`].
@@ -528,6 +572,41 @@ pub trait Storage: Send + Sync + 'static {
         &self,
         sha256: &str,
     ) -> impl Future<Output = Result<Vec<CaseAccessFacts>, StorageError>> + Send;
+
+    /// Raises an alert for each case whose visit under way should have ended
+    /// before `now` (RFC 3339) and has none yet, queueing one delivery per
+    /// channel, due at once. Returns the new alerts.
+    fn raise_lone_worker_alerts(
+        &self,
+        now: &str,
+        channels: &[&'static str],
+    ) -> impl Future<Output = Result<Vec<LoneWorkerAlert>, StorageError>> + Send;
+
+    /// Resolves each open alert whose visit is no longer under way with that
+    /// expected end (the check-out synced, or the end was moved). Returns them.
+    fn resolve_lone_worker_alerts(
+        &self,
+        now: &str,
+    ) -> impl Future<Output = Result<Vec<LoneWorkerAlert>, StorageError>> + Send;
+
+    /// Deliveries not yet made, of alerts still open, due by `now_millis`.
+    fn due_alert_deliveries(
+        &self,
+        now_millis: i64,
+    ) -> impl Future<Output = Result<Vec<DueDelivery>, StorageError>> + Send;
+
+    fn record_alert_delivery(
+        &self,
+        alert_id: i64,
+        channel: &str,
+        outcome: DeliveryOutcome,
+    ) -> impl Future<Output = Result<(), StorageError>> + Send;
+
+    /// Alerts, newest first; only those not yet resolved when `open_only`.
+    fn lone_worker_alerts(
+        &self,
+        open_only: bool,
+    ) -> impl Future<Output = Result<Vec<LoneWorkerAlert>, StorageError>> + Send;
 
     /// The cursor of the latest committed write. Every write at or below it
     /// has committed, because writes commit in cursor order.

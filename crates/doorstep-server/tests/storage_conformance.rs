@@ -11,7 +11,8 @@ use doorstep_server::audit::AuditEvent;
 use doorstep_server::storage::postgres::PostgresStorage;
 use doorstep_server::storage::sqlite::SqliteStorage;
 use doorstep_server::storage::{
-    CaseWrite, CaseWriteOutcome, NewDevice, NewUser, Storage, StorageError, TokenDigests,
+    CaseWrite, CaseWriteOutcome, DeliveryOutcome, NewDevice, NewUser, OpenVisitFacts, Storage,
+    StorageError, TokenDigests,
 };
 
 fn tokens(tag: &str) -> TokenDigests {
@@ -46,6 +47,7 @@ fn write(
         chunk: chunk.to_vec(),
         compacts,
         device_id: Some("dev_1".into()),
+        open_visit: None,
         audit: AuditEvent::new("case_changed")
             .by("amira.khan")
             .case(case_id),
@@ -517,12 +519,117 @@ async fn accounts_story<S: Storage>(storage: &S) {
     assert!(matches!(unknown, StorageError::NotFound(_)));
 }
 
+/// A visit runs over: one alert, its deliveries tried and retried, and the
+/// alert resolved when the check-out arrives.
+async fn lone_working_story<S: Storage>(storage: &S) {
+    let visiting = |version: Option<i64>, end: Option<&str>| CaseWrite {
+        open_visit: end.map(|end| OpenVisitFacts {
+            expected_end: end.into(),
+            worker: "amira.khan".into(),
+        }),
+        ..write("LW-1", version, "Riverside", "amira.khan", b"visit", false)
+    };
+    assert!(matches!(
+        storage
+            .write_case(visiting(None, Some("2026-12-03T10:00:00Z")))
+            .await
+            .unwrap(),
+        CaseWriteOutcome::Stored { .. }
+    ));
+
+    let before_the_end = storage
+        .raise_lone_worker_alerts("2026-12-03T09:59:59Z", &["webhook", "email"])
+        .await
+        .unwrap();
+    assert!(before_the_end.is_empty(), "not overdue yet");
+    let raised = storage
+        .raise_lone_worker_alerts("2026-12-03T10:00:30Z", &["webhook", "email"])
+        .await
+        .unwrap();
+    assert_eq!(raised.len(), 1);
+    assert_eq!(
+        (
+            raised[0].case_id.as_str(),
+            raised[0].worker.as_str(),
+            raised[0].team.as_deref()
+        ),
+        ("LW-1", "amira.khan", Some("Riverside"))
+    );
+    let again = storage
+        .raise_lone_worker_alerts("2026-12-03T10:01:00Z", &["webhook", "email"])
+        .await
+        .unwrap();
+    assert!(
+        again.is_empty(),
+        "one alert per visit, however often the server looks"
+    );
+
+    let due = storage.due_alert_deliveries(i64::MAX - 1).await.unwrap();
+    let channels: Vec<&str> = due
+        .iter()
+        .map(|delivery| delivery.channel.as_str())
+        .collect();
+    assert_eq!(channels, ["email", "webhook"]);
+    let alert_id = raised[0].id;
+    storage
+        .record_alert_delivery(alert_id, "webhook", DeliveryOutcome::Delivered)
+        .await
+        .unwrap();
+    storage
+        .record_alert_delivery(
+            alert_id,
+            "email",
+            DeliveryOutcome::Failed {
+                error: "451 try later".into(),
+                retry_at: Some(1_000),
+            },
+        )
+        .await
+        .unwrap();
+    assert!(
+        storage.due_alert_deliveries(999).await.unwrap().is_empty(),
+        "not before its retry time"
+    );
+    let retry = storage.due_alert_deliveries(1_000).await.unwrap();
+    assert_eq!(
+        (retry.len(), retry[0].channel.as_str(), retry[0].attempts),
+        (1, "email", 1)
+    );
+
+    // The check-out syncs: the case has no visit under way any more.
+    let version = storage.case_record("LW-1").await.unwrap().unwrap().version;
+    storage
+        .write_case(visiting(Some(version), None))
+        .await
+        .unwrap();
+    let resolved = storage
+        .resolve_lone_worker_alerts("2026-12-03T10:05:00Z")
+        .await
+        .unwrap();
+    assert_eq!(resolved.len(), 1);
+    assert_eq!(
+        resolved[0].resolved_at.as_deref(),
+        Some("2026-12-03T10:05:00Z")
+    );
+    assert!(
+        storage
+            .due_alert_deliveries(i64::MAX - 1)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a resolved alert is not sent any more"
+    );
+    assert!(storage.lone_worker_alerts(true).await.unwrap().is_empty());
+    assert_eq!(storage.lone_worker_alerts(false).await.unwrap().len(), 1);
+}
+
 #[tokio::test]
 async fn the_whole_storage_api_behaves_the_same_on_embedded_sqlite() {
     let dir = tempfile::tempdir().unwrap();
     let storage = SqliteStorage::open(dir.path()).unwrap();
     accounts_story(&storage).await;
     devices_cases_and_audit_story(&storage).await;
+    lone_working_story(&storage).await;
 }
 
 /// A fresh database on the server DATABASE_URL names, dropped afterwards.
@@ -588,6 +695,7 @@ async fn the_whole_storage_api_behaves_the_same_on_postgresql() {
         let storage = PostgresStorage::connect(&url).await.unwrap();
         accounts_story(&storage).await;
         devices_cases_and_audit_story(&storage).await;
+        lone_working_story(&storage).await;
         // A second node starting on the same database finds it migrated.
         let second_node = PostgresStorage::connect(&url).await.unwrap();
         assert_eq!(

@@ -11,5 +11,5 @@ pub use fields::{
 };
 pub use view::{
     AttachmentMeta, CaseProjection, CaseView, FieldConflict, FieldEntry, ItemView, NoteRevision,
-    NoteView, ReviewDecision, ReviewView,
+    NoteView, OpenVisit, ReviewDecision, ReviewView,
 };

@@ -158,7 +158,40 @@ pub struct CaseView {
     pub conflicts: Vec<FieldConflict>,
 }
 
+/// A visit checked in and not yet checked out: someone may be alone in a
+/// stranger's home until `expected_end`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenVisit {
+    pub visit_id: String,
+    /// Who checked in.
+    pub worker: String,
+    pub checked_in_at: String,
+    /// RFC 3339, as stored.
+    pub expected_end: String,
+}
+
 impl CaseView {
+    /// Visits under way that have an expected end, the soonest end first.
+    pub fn open_visits(&self) -> Vec<OpenVisit> {
+        let mut open: Vec<OpenVisit> = self
+            .visits
+            .iter()
+            .filter(|visit| visit.text("checked_out_at").is_none())
+            .filter_map(|visit| {
+                let checked_in = visit.fields.get("checked_in_at")?;
+                Some(OpenVisit {
+                    visit_id: visit.id.clone(),
+                    worker: checked_in.by.clone(),
+                    checked_in_at: checked_in.value.to_string(),
+                    expected_end: visit.text("expected_end")?.to_owned(),
+                })
+            })
+            .collect();
+        open.sort_by(|a, b| (&a.expected_end, &a.visit_id).cmp(&(&b.expected_end, &b.visit_id)));
+        open
+    }
+
     pub fn text(&self, field: &str) -> Option<&str> {
         self.fields
             .get(field)

@@ -10,9 +10,10 @@ use tokio_postgres::Transaction;
 
 use super::{
     AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials,
-    DEVICE_COLUMNS, Device, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage,
-    StorageError, Team, TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis,
-    now_rfc3339, pending_migrations, scope_condition, scope_keys,
+    DEVICE_COLUMNS, DeliveryOutcome, Device, DueDelivery, LoneWorkerAlert, MigrationStep,
+    NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team, TokenDigests, TokenHolder,
+    USER_COLUMNS, User, check_name, now_millis, now_rfc3339, pending_migrations, scope_condition,
+    scope_keys,
 };
 use crate::accounts::{RecentFailures, Role};
 use crate::audit::{AuditEvent, AuditRecord};
@@ -46,6 +47,10 @@ const MIGRATIONS: &[MigrationStep] = &[
     (
         "0007_access_changes",
         include_str!("../../../../migrations/server-postgres/0007_access_changes.sql"),
+    ),
+    (
+        "0008_lone_working",
+        include_str!("../../../../migrations/server-postgres/0008_lone_working.sql"),
     ),
 ];
 
@@ -1066,6 +1071,143 @@ impl Storage for PostgresStorage {
             .collect())
     }
 
+    async fn raise_lone_worker_alerts(
+        &self,
+        now: &str,
+        channels: &[&'static str],
+    ) -> Result<Vec<LoneWorkerAlert>, StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        let rows = transaction
+            .query(
+                &format!(
+                    "INSERT INTO lone_worker_alerts (case_id, team, worker, expected_end, raised_at)
+                     SELECT id, team, open_visit_worker, open_visit_expected_end, $1 FROM cases
+                     WHERE open_visit_expected_end IS NOT NULL AND open_visit_expected_end < $1
+                       AND open_visit_worker IS NOT NULL
+                     ON CONFLICT (case_id, expected_end) DO NOTHING
+                     RETURNING {ALERT_FIELDS}"
+                ),
+                &[&now],
+            )
+            .await
+            .map_err(unavailable)?;
+        let raised: Vec<LoneWorkerAlert> = rows.iter().map(read_alert).collect();
+        for alert in &raised {
+            for channel in channels {
+                transaction
+                    .execute(
+                        "INSERT INTO alert_deliveries (alert_id, channel, next_attempt_at)
+                         VALUES ($1, $2, $3)",
+                        &[&alert.id, channel, &now_millis()],
+                    )
+                    .await
+                    .map_err(unavailable)?;
+            }
+        }
+        transaction.commit().await.map_err(unavailable)?;
+        Ok(raised)
+    }
+
+    async fn resolve_lone_worker_alerts(
+        &self,
+        now: &str,
+    ) -> Result<Vec<LoneWorkerAlert>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "UPDATE lone_worker_alerts SET resolved_at = $1
+                     WHERE resolved_at IS NULL AND NOT EXISTS (
+                         SELECT 1 FROM cases c WHERE c.id = lone_worker_alerts.case_id
+                           AND c.open_visit_expected_end = lone_worker_alerts.expected_end)
+                     RETURNING {ALERT_FIELDS}"
+                ),
+                &[&now],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(read_alert).collect())
+    }
+
+    async fn due_alert_deliveries(
+        &self,
+        now_millis: i64,
+    ) -> Result<Vec<DueDelivery>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {ALERT_COLUMNS}, d.channel, d.attempts
+                     FROM alert_deliveries d JOIN lone_worker_alerts a ON a.id = d.alert_id
+                     WHERE d.delivered_at IS NULL AND a.resolved_at IS NULL
+                       AND d.next_attempt_at <= $1
+                     ORDER BY a.id, d.channel"
+                ),
+                &[&now_millis],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| DueDelivery {
+                alert: read_alert(row),
+                channel: row.get(7),
+                attempts: row.get(8),
+            })
+            .collect())
+    }
+
+    async fn record_alert_delivery(
+        &self,
+        alert_id: i64,
+        channel: &str,
+        outcome: DeliveryOutcome,
+    ) -> Result<(), StorageError> {
+        let client = self.client().await?;
+        let changed =
+            match outcome {
+                DeliveryOutcome::Delivered => client
+                    .execute(
+                        "UPDATE alert_deliveries SET attempts = attempts + 1, delivered_at = $3,
+                             last_error = NULL
+                         WHERE alert_id = $1 AND channel = $2",
+                        &[&alert_id, &channel, &now_rfc3339()],
+                    )
+                    .await,
+                DeliveryOutcome::Failed { error, retry_at } => {
+                    client
+                        .execute(
+                            // Giving up: due never again.
+                            "UPDATE alert_deliveries SET attempts = attempts + 1, last_error = $3,
+                             next_attempt_at = coalesce($4, 9223372036854775807)
+                         WHERE alert_id = $1 AND channel = $2",
+                            &[&alert_id, &channel, &error, &retry_at],
+                        )
+                        .await
+                }
+            };
+        changed.map(|_| ()).map_err(unavailable)
+    }
+
+    async fn lone_worker_alerts(
+        &self,
+        open_only: bool,
+    ) -> Result<Vec<LoneWorkerAlert>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {ALERT_COLUMNS} FROM lone_worker_alerts a
+                     WHERE NOT $1 OR a.resolved_at IS NULL ORDER BY a.id DESC"
+                ),
+                &[&open_only],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(read_alert).collect())
+    }
+
     async fn feed_position(&self) -> Result<i64, StorageError> {
         let client = self.client().await?;
         let row = client
@@ -1264,9 +1406,19 @@ async fn write_case_in(
         .execute(
             "UPDATE cases SET
                  chunk_count = (SELECT count(*) FROM case_chunks WHERE case_id = $1),
-                 stored_bytes = CASE WHEN $2 THEN $3 ELSE stored_bytes + $3 END
+                 stored_bytes = CASE WHEN $2 THEN $3 ELSE stored_bytes + $3 END,
+                 open_visit_expected_end = $4, open_visit_worker = $5
              WHERE id = $1",
-            &[&write.case_id, &write.compacts, &chunk_len],
+            &[
+                &write.case_id,
+                &write.compacts,
+                &chunk_len,
+                &write
+                    .open_visit
+                    .as_ref()
+                    .map(|visit| visit.expected_end.as_str()),
+                &write.open_visit.as_ref().map(|visit| visit.worker.as_str()),
+            ],
         )
         .await
         .map_err(unavailable)?;
@@ -1319,6 +1471,23 @@ async fn spend_refresh_tokens(
 
 /// Chains `event` onto the log inside the caller's transaction. Locking the
 /// tip row serialises appends across every server node.
+const ALERT_COLUMNS: &str =
+    "a.id, a.case_id, a.team, a.worker, a.expected_end, a.raised_at, a.resolved_at";
+/// The same, as `RETURNING` names them.
+const ALERT_FIELDS: &str = "id, case_id, team, worker, expected_end, raised_at, resolved_at";
+
+fn read_alert(row: &tokio_postgres::Row) -> LoneWorkerAlert {
+    LoneWorkerAlert {
+        id: row.get(0),
+        case_id: row.get(1),
+        team: row.get(2),
+        worker: row.get(3),
+        expected_end: row.get(4),
+        raised_at: row.get(5),
+        resolved_at: row.get(6),
+    }
+}
+
 async fn append_audit(
     transaction: &Transaction<'_>,
     event: AuditEvent,

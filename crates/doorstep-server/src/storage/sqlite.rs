@@ -9,9 +9,10 @@ use doorstep_core::access::{CaseAccessFacts, CaseScope, name_key};
 
 use super::{
     AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials,
-    DEVICE_COLUMNS, Device, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage,
-    StorageError, Team, TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis,
-    now_rfc3339, pending_migrations, scope_condition, scope_keys,
+    DEVICE_COLUMNS, DeliveryOutcome, Device, DueDelivery, LoneWorkerAlert, MigrationStep,
+    NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team, TokenDigests, TokenHolder,
+    USER_COLUMNS, User, check_name, now_millis, now_rfc3339, pending_migrations, scope_condition,
+    scope_keys,
 };
 use crate::accounts::{RecentFailures, Role};
 use crate::audit::{AuditEvent, AuditRecord};
@@ -51,6 +52,10 @@ const MIGRATIONS: &[MigrationStep] = &[
     (
         "0007_access_changes",
         include_str!("../../../../migrations/server-sqlite/0007_access_changes.sql"),
+    ),
+    (
+        "0008_lone_working",
+        include_str!("../../../../migrations/server-sqlite/0008_lone_working.sql"),
     ),
 ];
 
@@ -1023,6 +1028,148 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn raise_lone_worker_alerts(
+        &self,
+        now: &str,
+        channels: &[&'static str],
+    ) -> Result<Vec<LoneWorkerAlert>, StorageError> {
+        let now = now.to_owned();
+        let channels = channels.to_vec();
+        self.run(move |connection| {
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let raised: Vec<LoneWorkerAlert> = {
+                let mut statement = transaction
+                    .prepare(&format!(
+                        "INSERT INTO lone_worker_alerts (case_id, team, worker, expected_end, raised_at)
+                         SELECT id, team, open_visit_worker, open_visit_expected_end, ?1 FROM cases
+                         WHERE open_visit_expected_end IS NOT NULL AND open_visit_expected_end < ?1
+                           AND open_visit_worker IS NOT NULL
+                         ON CONFLICT (case_id, expected_end) DO NOTHING
+                         RETURNING {ALERT_FIELDS}"
+                    ))
+                    .map_err(unavailable)?;
+                let rows = statement
+                    .query_map([&now], read_alert)
+                    .map_err(unavailable)?;
+                rows.collect::<Result<_, _>>().map_err(unavailable)?
+            };
+            for alert in &raised {
+                for channel in &channels {
+                    transaction
+                        .execute(
+                            "INSERT INTO alert_deliveries (alert_id, channel, next_attempt_at)
+                             VALUES (?1, ?2, ?3)",
+                            rusqlite::params![alert.id, channel, now_millis()],
+                        )
+                        .map_err(unavailable)?;
+                }
+            }
+            transaction.commit().map_err(unavailable)?;
+            Ok(raised)
+        })
+        .await
+    }
+
+    async fn resolve_lone_worker_alerts(
+        &self,
+        now: &str,
+    ) -> Result<Vec<LoneWorkerAlert>, StorageError> {
+        let now = now.to_owned();
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(&format!(
+                    "UPDATE lone_worker_alerts SET resolved_at = ?1
+                     WHERE resolved_at IS NULL AND NOT EXISTS (
+                         SELECT 1 FROM cases c WHERE c.id = lone_worker_alerts.case_id
+                           AND c.open_visit_expected_end = lone_worker_alerts.expected_end)
+                     RETURNING {ALERT_FIELDS}"
+                ))
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([&now], read_alert)
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn due_alert_deliveries(
+        &self,
+        now_millis: i64,
+    ) -> Result<Vec<DueDelivery>, StorageError> {
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(&format!(
+                    "SELECT {ALERT_COLUMNS}, d.channel, d.attempts
+                     FROM alert_deliveries d JOIN lone_worker_alerts a ON a.id = d.alert_id
+                     WHERE d.delivered_at IS NULL AND a.resolved_at IS NULL
+                       AND d.next_attempt_at <= ?1
+                     ORDER BY a.id, d.channel"
+                ))
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([now_millis], |row| {
+                    Ok(DueDelivery {
+                        alert: read_alert(row)?,
+                        channel: row.get(7)?,
+                        attempts: row.get(8)?,
+                    })
+                })
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn record_alert_delivery(
+        &self,
+        alert_id: i64,
+        channel: &str,
+        outcome: DeliveryOutcome,
+    ) -> Result<(), StorageError> {
+        let channel = channel.to_owned();
+        self.run(move |connection| {
+            let changed = match outcome {
+                DeliveryOutcome::Delivered => connection.execute(
+                    "UPDATE alert_deliveries SET attempts = attempts + 1, delivered_at = ?3,
+                         last_error = NULL
+                     WHERE alert_id = ?1 AND channel = ?2",
+                    rusqlite::params![alert_id, channel, now_rfc3339()],
+                ),
+                DeliveryOutcome::Failed { error, retry_at } => connection.execute(
+                    // Giving up: due never again.
+                    "UPDATE alert_deliveries SET attempts = attempts + 1, last_error = ?3,
+                         next_attempt_at = coalesce(?4, 9223372036854775807)
+                     WHERE alert_id = ?1 AND channel = ?2",
+                    rusqlite::params![alert_id, channel, error, retry_at],
+                ),
+            };
+            changed.map(|_| ()).map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn lone_worker_alerts(
+        &self,
+        open_only: bool,
+    ) -> Result<Vec<LoneWorkerAlert>, StorageError> {
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(&format!(
+                    "SELECT {ALERT_COLUMNS} FROM lone_worker_alerts a
+                     WHERE NOT ?1 OR a.resolved_at IS NULL ORDER BY a.id DESC"
+                ))
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([open_only], read_alert)
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
     async fn feed_position(&self) -> Result<i64, StorageError> {
         self.run(|connection| {
             connection
@@ -1121,6 +1268,23 @@ impl Storage for SqliteStorage {
 }
 
 /// One case write inside the caller's transaction (see [`Storage::write_case`]).
+const ALERT_COLUMNS: &str =
+    "a.id, a.case_id, a.team, a.worker, a.expected_end, a.raised_at, a.resolved_at";
+/// The same, as `RETURNING` names them.
+const ALERT_FIELDS: &str = "id, case_id, team, worker, expected_end, raised_at, resolved_at";
+
+fn read_alert(row: &rusqlite::Row<'_>) -> rusqlite::Result<LoneWorkerAlert> {
+    Ok(LoneWorkerAlert {
+        id: row.get(0)?,
+        case_id: row.get(1)?,
+        team: row.get(2)?,
+        worker: row.get(3)?,
+        expected_end: row.get(4)?,
+        raised_at: row.get(5)?,
+        resolved_at: row.get(6)?,
+    })
+}
+
 fn write_case_in(
     transaction: &rusqlite::Transaction<'_>,
     write: CaseWrite,
@@ -1226,9 +1390,19 @@ fn write_case_in(
         .execute(
             "UPDATE cases SET
                  chunk_count = (SELECT count(*) FROM case_chunks WHERE case_id = ?1),
-                 stored_bytes = CASE WHEN ?2 THEN ?3 ELSE stored_bytes + ?3 END
+                 stored_bytes = CASE WHEN ?2 THEN ?3 ELSE stored_bytes + ?3 END,
+                 open_visit_expected_end = ?4, open_visit_worker = ?5
              WHERE id = ?1",
-            rusqlite::params![write.case_id, write.compacts, chunk_len],
+            rusqlite::params![
+                write.case_id,
+                write.compacts,
+                chunk_len,
+                write
+                    .open_visit
+                    .as_ref()
+                    .map(|visit| visit.expected_end.as_str()),
+                write.open_visit.as_ref().map(|visit| visit.worker.as_str()),
+            ],
         )
         .map_err(unavailable)?;
     append_audit(transaction, write.audit)?;

@@ -103,14 +103,16 @@ function treePssKiB(pid) {
 
 /**
  * When a process started, in ms since the epoch (to the kernel's 10 ms
- * tick), from /proc: boot time plus the process's start in ticks.
+ * tick): its start in ticks since boot, against the uptime read now. (The
+ * boot time in /proc/stat is in whole seconds, too coarse for this.)
  */
 function processStartEpochMs(pid) {
-  const bootSeconds = Number(/^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'))[1])
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19])
   const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim())
-  return bootSeconds * 1000 + (startTicks * 1000) / ticksPerSecond
+  const now = Date.now()
+  const uptimeSeconds = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0])
+  return now - (uptimeSeconds - startTicks / ticksPerSecond) * 1000
 }
 
 function pidOf(binaryPath) {

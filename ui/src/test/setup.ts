@@ -1,6 +1,7 @@
 // Shared set-up for the unit tests, which run in happy-dom.
 import { clearMocks } from '@tauri-apps/api/mocks'
 import { afterEach, beforeEach } from 'vitest'
+import { forgetRole } from '../role'
 
 beforeEach(() => {
   // main.ts adds this class in the real app; GOV.UK Frontend refuses to start without it.
@@ -12,6 +13,7 @@ beforeEach(() => {
 
 afterEach(() => {
   clearMocks()
+  forgetRole()
   document.body.replaceChildren()
   document.documentElement.removeAttribute('style')
   document.head.querySelectorAll('meta[name="theme-color"]').forEach((m) => m.remove())

@@ -38,6 +38,13 @@ import {
   toDateTimeLocal,
 } from './case-page-format'
 import { attachmentPreviewKey, signaturePreviewKey, type PreviewState } from './case-page-previews'
+import {
+  REASSIGN_SECTION,
+  reassignForm,
+  reassignSavedBanner,
+  type ReassignChoices,
+  type Reassignment,
+} from './case-page-reassign'
 import { errorSummary } from './govuk-markup'
 import {
   dateField,
@@ -75,6 +82,10 @@ export interface CasePageModel {
   teamLead: boolean
   /** The decision just saved, for the success banner; null otherwise. */
   reviewSaved: ReviewDecision | null
+  /** For a team lead, who the case can be handed to; null for anyone else, who is offered no Reassign. */
+  reassign: ReassignChoices | null
+  /** The reassignment just saved, for the success banner; null otherwise. */
+  reassignSaved: Reassignment | null
 }
 
 const LONE_WORKING_MESSAGE =
@@ -385,11 +396,22 @@ function caseDetails(model: CasePageModel): SafeHtml {
     } else {
       shown = value === null ? notSet() : html`<span class="doorstep-multiline">${value}</span>`
     }
-    // The reference is issued by the server and cannot be typed in.
-    const action = field.name === 'reference' ? undefined : changeButton(field.name, field.label)
+    // The reference is issued by the server and cannot be typed in; a lead
+    // reassigns with the list of their team rather than by typing.
+    const action =
+      field.name === 'reference'
+        ? undefined
+        : field.name === 'assigned_to' && model.reassign !== null
+          ? reassignLink()
+          : changeButton(field.name, field.label)
     return { key: field.label, value: shown, action }
   })
   return summaryRows(rows)
+}
+
+/** In the Assigned to row, for a lead: goes to Reassign this case. */
+function reassignLink(): SafeHtml {
+  return html`<a class="govuk-link" href="#${REASSIGN_SECTION.id}" data-action="jump" data-section="${REASSIGN_SECTION.id}">Reassign<span class="govuk-visually-hidden"> this case</span></a>`
 }
 
 function personValue(field: EditableField, value: string | null): SafeHtml | string {
@@ -1164,19 +1186,29 @@ export function casePageMarkup(model: CasePageModel): SafeHtml {
   const view = model.page.case
   const { caption, heading } = caseHeading(view)
   const deciding = showsDecisionForm(model)
+  const reassigning = model.reassign !== null
+  // Reassign sits after the case details, where Assigned to is.
+  const sections = [...(deciding ? [DECISION_SECTION] : []), SECTIONS[0], ...(reassigning ? [REASSIGN_SECTION] : []), ...SECTIONS.slice(1)]
   return html`
     ${model.problems.length > 0 && errorSummary(model.problems)}
     ${riskBanner(activeRisks(view))}
     ${reviewSavedBanner(model.reviewSaved)}
+    ${reassignSavedBanner(model.reassignSaved)}
     <span class="govuk-caption-l">${caption}</span>
     <h1 class="govuk-heading-l doorstep-case-heading" tabindex="-1">${heading}</h1>
     ${syncBadge(model.page.sync)}
     ${model.leaveBlocked && leaveWarning()}
     ${returnedBanner(view)}
     ${conflictBanner(view)}
-    ${contents(deciding ? [DECISION_SECTION, ...SECTIONS] : SECTIONS)}
+    ${contents(sections)}
     ${deciding && section(DECISION_SECTION.id, DECISION_SECTION.title, decisionForm(model))}
     ${section('case-details', 'Case details', caseDetails(model))}
+    ${model.reassign !== null &&
+    section(
+      REASSIGN_SECTION.id,
+      REASSIGN_SECTION.title,
+      reassignForm({ choices: model.reassign, current: textOf(view.fields['assigned_to']), problems: model.problems }),
+    )}
     ${section('case-people', 'People', people(model))}
     ${section('case-visits', 'Visits', visits(model))}
     ${section('case-tasks', 'Tasks', tasks(model))}

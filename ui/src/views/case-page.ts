@@ -4,7 +4,8 @@
 // sync (`changeSaved`) and renders the case again from Rust, so the page
 // never shows a change that was not stored. When Doorstep locks, what was
 // typed but not saved is kept in memory and given back when the case opens
-// again after the PIN.
+// again after the PIN. A team lead can also hand the case to someone else
+// (case-page-reassign.ts).
 import { renderInto } from '../html'
 import { handleLocked } from '../idle'
 import {
@@ -22,6 +23,7 @@ import {
   reviewCase,
   showCase,
   submitForReview,
+  teamCaseload,
   ipcErrorOf,
   type CasePage,
   type CaseView,
@@ -30,7 +32,7 @@ import {
 } from '../ipc'
 import { clearLeaveGuard, setLeaveGuard, type LeaveGuard } from '../leave-guard'
 import { announce } from '../live-region'
-import { isTeamLead, readRole } from '../role'
+import { isTeamLead, lastReadRole, readRole } from '../role'
 import {
   PERSON_FIELDS,
   fieldNameFromRust,
@@ -67,6 +69,14 @@ import {
   type Panel,
 } from './case-page-markup'
 import { Previews, attachmentPreviewKey, signaturePreviewKey } from './case-page-previews'
+import {
+  REASSIGN_SAVED_ID,
+  UNLISTED,
+  reassignChoicesFrom,
+  readReassignment,
+  type ReassignChoices,
+  type Reassignment,
+} from './case-page-reassign'
 import { attachSignaturePad, type SignaturePad } from './case-page-signature'
 import type { View, ViewContext } from './view'
 
@@ -118,7 +128,7 @@ export function forgetWorkKeptForUnlock(): void {
 /** Remembers what was typed in every field, so rendering the page again keeps it. */
 function captureDrafts(root: Element): Drafts {
   const drafts: Drafts = new Map()
-  root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input[id], textarea[id]').forEach((field) => {
+  root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>('input[id], textarea[id], select[id]').forEach((field) => {
     // A script may only empty a file input; the chosen files are carried over separately.
     if (field instanceof HTMLInputElement && field.type === 'file') return
     drafts.set(field.id, field instanceof HTMLInputElement && field.type === 'radio' ? field.checked : field.value)
@@ -128,7 +138,7 @@ function captureDrafts(root: Element): Drafts {
 
 function restoreDrafts(root: Element, drafts: Drafts): void {
   drafts.forEach((value, id) => {
-    const field = root.querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${CSS.escape(id)}`)
+    const field = root.querySelector<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(`#${CSS.escape(id)}`)
     if (!field) return
     if (typeof value === 'boolean' && field instanceof HTMLInputElement) field.checked = value
     else if (typeof value === 'string') field.value = value
@@ -136,7 +146,7 @@ function restoreDrafts(root: Element, drafts: Drafts): void {
 }
 
 function idsWithin(element: Element | null): string[] {
-  return element ? [...element.querySelectorAll('input[id], textarea[id]')].map((field) => field.id) : []
+  return element ? [...element.querySelectorAll('input[id], textarea[id], select[id]')].map((field) => field.id) : []
 }
 
 const normaliseLineEndings = (text: string) => text.replace(/\r\n?/g, '\n')
@@ -166,6 +176,10 @@ class CasePageController {
   private roleKnown = false
   /** The review decision just saved, for the success banner until the next change. */
   private reviewSaved: ReviewDecision | null = null
+  /** For a team lead, who the case can be handed to (from `team_caseload`); null for anyone else. */
+  private team: ReassignChoices | null = null
+  /** The reassignment just saved, for the success banner until the next change. */
+  private reassignSaved: Reassignment | null = null
   /** Pictures being read from Rust, so a second click does not read them twice. */
   private readonly loadingPictures = new Set<string>()
   // Views are not told when the app replaces them; every page change comes
@@ -199,7 +213,7 @@ class CasePageController {
       if (event.target instanceof HTMLTextAreaElement && event.target.id === 'narrative') this.showNarrativeState()
     })
     this.content.addEventListener('change', (event) => {
-      if (event.target instanceof HTMLInputElement && event.target.name === SIGNATURE_METHOD_ID) this.showChosenSignatureMethod()
+      if (event.target instanceof HTMLInputElement && event.target.type === 'radio') this.showRevealedChoices()
     })
     window.addEventListener('hashchange', this.onHashChange)
     setLeaveGuard(this.guard)
@@ -229,6 +243,7 @@ class CasePageController {
       return
     }
     await this.learnRole(page)
+    await this.learnTeam()
     if (!this.stillShown()) return
     this.page = page
     this.previews.keepOnly(pictureKeys(page.case))
@@ -251,17 +266,42 @@ class CasePageController {
   }
 
   /**
-   * Only a case awaiting review needs the role, so only such a case asks,
-   * and only once. If Rust cannot say, the page is shown as to a
-   * caseworker, and the next case shown asks again.
+   * A case awaiting review asks Rust for the role, once, as only a lead may
+   * decide. Any other case needs it only to offer a lead Reassign, so it
+   * makes do with the answer the app got as the page opened (it asks at
+   * every page change) rather than asking again. If Rust cannot say, the
+   * page is shown as to a caseworker, and the next case shown asks again.
    */
   private async learnRole(page: CasePage): Promise<void> {
-    if (this.roleKnown || textOf(page.case.fields['status']) !== 'awaiting_review') return
+    if (this.roleKnown) return
+    if (textOf(page.case.fields['status']) !== 'awaiting_review') {
+      this.teamLead = isTeamLead(await lastReadRole())
+      return
+    }
     try {
       this.teamLead = isTeamLead(await readRole())
       this.roleKnown = true
     } catch {
       this.teamLead = false
+    }
+  }
+
+  /**
+   * A lead's choices for Reassign: everyone with cases on this laptop, asked
+   * again each time the case is shown, so the open cases are up to date
+   * after a reassignment. Without the list, the lead can still type a name.
+   */
+  private async learnTeam(): Promise<void> {
+    if (!this.teamLead) {
+      this.team = null
+      return
+    }
+    try {
+      this.team = reassignChoicesFrom((await teamCaseload()).workers)
+    } catch (error) {
+      // The lock screen takes over; the page shows the list when it opens again.
+      if (handleLocked(error)) return
+      this.team = UNLISTED
     }
   }
 
@@ -326,12 +366,14 @@ class CasePageController {
         now: new Date(),
         teamLead: this.teamLead,
         reviewSaved: this.reviewSaved,
+        reassign: this.team,
+        reassignSaved: this.reassignSaved,
       }),
     )
     restoreDrafts(this.content, drafts)
     const fileInput = this.fileInput()
     if (fileInput && chosenFiles && chosenFiles.length > 0) fileInput.files = chosenFiles
-    this.showChosenSignatureMethod()
+    this.showRevealedChoices()
     const narrative = this.narrativeField()
     if (narrative) narrative.value = typeof narrativeDraft === 'string' ? narrativeDraft : page.case.narrative
     this.showNarrativeState()
@@ -390,9 +432,12 @@ class CasePageController {
     if (this.signaturePad) this.signatureDrawing = this.signaturePad.toDataUrl()
   }
 
-  /** GOV.UK's conditional reveal: the drawing area or the typed signature, under the radio chosen. */
-  private showChosenSignatureMethod(): void {
-    this.content.querySelectorAll<HTMLInputElement>(`input[name="${SIGNATURE_METHOD_ID}"]`).forEach((radio) => {
+  /**
+   * GOV.UK's conditional reveal, under the radio chosen: the drawing area or
+   * the typed signature, and Reassign's name box for someone else.
+   */
+  private showRevealedChoices(): void {
+    this.content.querySelectorAll<HTMLInputElement>('input[type="radio"]').forEach((radio) => {
       const revealed = radio.getAttribute('aria-controls') ?? radio.dataset['ariaControls']
       const area = revealed === undefined ? null : this.content.querySelector(`#${CSS.escape(revealed)}`)
       area?.classList.toggle('govuk-radios__conditional--hidden', !radio.checked)
@@ -525,6 +570,7 @@ class CasePageController {
     const forget = idsWithin(this.content.querySelector('[data-panel]'))
     if (panel.kind !== 'record-consent') this.signatureDrawing = null
     this.reviewSaved = null
+    this.reassignSaved = null
     this.panel = panel
     this.opener = openerId
     this.problems = []
@@ -568,8 +614,9 @@ class CasePageController {
   ): Promise<void> {
     if (this.busy) return
     this.busy = true
-    // The banner is about the last decision; any other change makes it old news.
+    // The banners are about the last change; any other change makes them old news.
     this.reviewSaved = null
+    this.reassignSaved = null
     try {
       await submission.save()
     } catch (error) {
@@ -609,6 +656,7 @@ class CasePageController {
       return
     }
     await this.learnRole(page)
+    await this.learnTeam()
     if (!this.stillShown()) return
     this.page = page
     this.previews.keepOnly(pictureKeys(page.case))
@@ -683,6 +731,8 @@ class CasePageController {
         return { save: () => submitForReview(id), inputFor: () => undefined, focusAfter: 'case-review' }
       case 'review-case':
         return this.decideReview(form)
+      case 'reassign':
+        return this.reassign(form)
       default:
         return null
     }
@@ -705,6 +755,21 @@ class CasePageController {
       // Rust names the comment box `comment` (a comment too long, or missing on a return).
       inputFor: (rustField) => (fieldNameFromRust(rustField) === 'comment' ? REVIEW_COMMENT_ID : undefined),
       focusAfter: REVIEW_SAVED_ID,
+    }
+  }
+
+  private reassign(form: HTMLFormElement): Submission {
+    const from = textOf(this.page?.case.fields['assigned_to'])
+    const reading = readReassignment(form, from)
+    if ('problems' in reading) return reading
+    return {
+      save: async () => {
+        await setField(this.caseId, 'assigned_to', reading.name)
+        this.reassignSaved = { to: reading.name, from }
+      },
+      // Rust's objection to the name (too long, say) belongs to whichever control gave it.
+      inputFor: (rustField) => (fieldNameFromRust(rustField) === 'assigned_to' ? reading.inputId : undefined),
+      focusAfter: REASSIGN_SAVED_ID,
     }
   }
 

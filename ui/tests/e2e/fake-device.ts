@@ -13,6 +13,8 @@
 // crates/doorstep-client/src/review.rs and team.rs have it. The server tells the device the role again at each
 // sync; `setServerRole` changes what it will say, and a review decision
 // sent by someone who is no longer a lead is refused, as the server does.
+// So is a caseworker's change of `assigned_to` to anyone but themselves:
+// set_field saves it on the laptop, as Rust does, and the sync is refused.
 //
 // Files too: attach_file and attachment keep the bytes in memory under
 // their sha256. attach_file's bytes are the raw body (the payload is the
@@ -203,6 +205,14 @@ const PIN_ATTEMPTS = 5
 /** The server's reason for refusing a review decision from someone who is not a team lead (doorstep-core access.rs). */
 export const REVIEW_REFUSED_REASON =
   'Only a team lead can approve or return a case. Your decision is kept on this laptop; ask a team lead to review the case.'
+
+/** The server's reason for refusing a caseworker's reassignment (doorstep-core access.rs, `OnlyLeadsReassign`). */
+export const REASSIGN_REFUSED_REASON = 'Only a team lead can assign a case to someone else. Ask your team lead to reassign it.'
+
+/** As the server's `name_key`: names are compared trimmed, in any case. */
+function sameName(a: string | null, b: string | null): boolean {
+  return a !== null && b !== null && a.trim().toLowerCase() === b.trim().toLowerCase()
+}
 
 /** The spellings Rust's `Role::parse` accepts for a team lead. */
 function isTeamLeadRole(role: string | null): boolean {
@@ -489,6 +499,8 @@ export class FakeDevice {
   private serverRole: string
   /** Cases with a review decision the server has not yet seen. */
   private readonly reviewsToSend = new Set<string>()
+  /** Cases whose assignee was changed on this laptop, with the new one, until the server sees it. */
+  private readonly reassignmentsToSend = new Map<string, string | null>()
   private connection: Connection
   private serverReachable: boolean
   private lastSyncedAt: string | null
@@ -1056,6 +1068,8 @@ export class FakeDevice {
       // Writing a field supersedes every value it had, conflicting or not.
       view.conflicts = view.conflicts.filter((conflict) => conflict.path !== field)
     })
+    // Saved whoever made it: only the server checks who may reassign.
+    if (path.section === 'case' && path.field === 'assigned_to') this.reassignmentsToSend.set(caseId, typeof parsed === 'string' ? parsed : null)
     return null
   }
 
@@ -1430,6 +1444,14 @@ export class FakeDevice {
       }
     }
     this.reviewsToSend.clear()
+    // And a caseworker may only take a case themselves, never hand it on.
+    for (const [caseId, assignee] of this.reassignmentsToSend) {
+      const stored = this.cases.get(caseId)
+      if (stored && !isTeamLeadRole(this.role) && !sameName(assignee, this.user)) {
+        stored.sync = { state: 'refused', unsyncedChanges: stored.sync.unsyncedChanges, refusedReason: REASSIGN_REFUSED_REASON }
+      }
+    }
+    this.reassignmentsToSend.clear()
     const refusedIds = new Set([...this.cases.values()].filter((c) => c.sync.state === 'refused').map((c) => c.view.id))
     for (const stored of this.cases.values()) {
       if (stored.sync.state === 'unsynced') stored.sync = { state: 'synced', unsyncedChanges: 0, refusedReason: null }

@@ -85,6 +85,35 @@ fn is_unique_violation(error: &tokio_postgres::Error) -> bool {
 }
 
 impl PostgresStorage {
+    /// Sets one column of the account named `name` (ignoring case) and
+    /// returns the account as it now is.
+    async fn update_user(
+        &self,
+        name: &str,
+        column: &'static str,
+        value: &(dyn tokio_postgres::types::ToSql + Sync),
+    ) -> Result<User, StorageError> {
+        let client = self.client().await?;
+        let changed = client
+            .execute(
+                &format!("UPDATE users SET {column} = $2 WHERE name_key = $1"),
+                &[&name_key(name), value],
+            )
+            .await
+            .map_err(unavailable)?;
+        if changed == 0 {
+            return Err(StorageError::no_such_user(name.trim()));
+        }
+        let row = client
+            .query_one(
+                &format!("{USER_COLUMNS} WHERE u.name_key = $1"),
+                &[&name_key(name)],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(read_user(&row).user)
+    }
+
     /// Connects, and applies any migrations this database has not had yet.
     pub async fn connect(url: &str) -> Result<Self, StorageError> {
         let config: tokio_postgres::Config = url
@@ -331,47 +360,11 @@ impl Storage for PostgresStorage {
     }
 
     async fn set_user_disabled(&self, name: &str, disabled: bool) -> Result<User, StorageError> {
-        let client = self.client().await?;
-        let changed = client
-            .execute(
-                "UPDATE users SET disabled = $2 WHERE name_key = $1",
-                &[&name_key(name), &disabled],
-            )
-            .await
-            .map_err(unavailable)?;
-        if changed == 0 {
-            return Err(StorageError::no_such_user(name.trim()));
-        }
-        let row = client
-            .query_one(
-                &format!("{USER_COLUMNS} WHERE u.name_key = $1"),
-                &[&name_key(name)],
-            )
-            .await
-            .map_err(unavailable)?;
-        Ok(read_user(&row).user)
+        self.update_user(name, "disabled", &disabled).await
     }
 
     async fn set_user_role(&self, name: &str, role: Role) -> Result<User, StorageError> {
-        let client = self.client().await?;
-        let changed = client
-            .execute(
-                "UPDATE users SET role = $2 WHERE name_key = $1",
-                &[&name_key(name), &role.as_str()],
-            )
-            .await
-            .map_err(unavailable)?;
-        if changed == 0 {
-            return Err(StorageError::no_such_user(name.trim()));
-        }
-        let row = client
-            .query_one(
-                &format!("{USER_COLUMNS} WHERE u.name_key = $1"),
-                &[&name_key(name)],
-            )
-            .await
-            .map_err(unavailable)?;
-        Ok(read_user(&row).user)
+        self.update_user(name, "role", &role.as_str()).await
     }
 
     async fn record_sign_in_attempt(

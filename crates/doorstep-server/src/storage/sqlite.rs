@@ -69,6 +69,36 @@ pub struct SqliteStorage {
 }
 
 impl SqliteStorage {
+    /// Sets one column of the account named `name` (ignoring case) and
+    /// returns the account as it now is.
+    async fn update_user(
+        &self,
+        name: &str,
+        column: &'static str,
+        value: rusqlite::types::Value,
+    ) -> Result<User, StorageError> {
+        let name = name.trim().to_owned();
+        self.run(move |connection| {
+            let changed = connection
+                .execute(
+                    &format!("UPDATE users SET {column} = ?2 WHERE name_key = ?1"),
+                    rusqlite::params![name_key(&name), value],
+                )
+                .map_err(unavailable)?;
+            if changed == 0 {
+                return Err(StorageError::no_such_user(&name));
+            }
+            connection
+                .query_row(
+                    &format!("{USER_COLUMNS} WHERE u.name_key = ?1"),
+                    [name_key(&name)],
+                    |row| Ok(read_user(row)?.user),
+                )
+                .map_err(unavailable)
+        })
+        .await
+    }
+
     /// Opens the database in `data_dir`, creating the folder and the schema on first start.
     pub fn open(data_dir: &Path) -> Result<Self, StorageError> {
         std::fs::create_dir_all(data_dir).map_err(|source| StorageError::CreateDataDir {
@@ -264,48 +294,16 @@ impl Storage for SqliteStorage {
     }
 
     async fn set_user_disabled(&self, name: &str, disabled: bool) -> Result<User, StorageError> {
-        let name = name.trim().to_owned();
-        self.run(move |connection| {
-            let changed = connection
-                .execute(
-                    "UPDATE users SET disabled = ?2 WHERE name_key = ?1",
-                    rusqlite::params![name_key(&name), disabled],
-                )
-                .map_err(unavailable)?;
-            if changed == 0 {
-                return Err(StorageError::no_such_user(&name));
-            }
-            connection
-                .query_row(
-                    &format!("{USER_COLUMNS} WHERE u.name_key = ?1"),
-                    [name_key(&name)],
-                    |row| Ok(read_user(row)?.user),
-                )
-                .map_err(unavailable)
-        })
-        .await
+        self.update_user(name, "disabled", rusqlite::types::Value::from(disabled))
+            .await
     }
 
     async fn set_user_role(&self, name: &str, role: Role) -> Result<User, StorageError> {
-        let name = name.trim().to_owned();
-        self.run(move |connection| {
-            let changed = connection
-                .execute(
-                    "UPDATE users SET role = ?2 WHERE name_key = ?1",
-                    rusqlite::params![name_key(&name), role.as_str()],
-                )
-                .map_err(unavailable)?;
-            if changed == 0 {
-                return Err(StorageError::no_such_user(&name));
-            }
-            connection
-                .query_row(
-                    &format!("{USER_COLUMNS} WHERE u.name_key = ?1"),
-                    [name_key(&name)],
-                    |row| Ok(read_user(row)?.user),
-                )
-                .map_err(unavailable)
-        })
+        self.update_user(
+            name,
+            "role",
+            rusqlite::types::Value::from(role.as_str().to_owned()),
+        )
         .await
     }
 

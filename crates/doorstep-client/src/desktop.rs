@@ -6,12 +6,13 @@
 //! what the window calls. [`DesktopApp`] holds the window's device and runs
 //! those calls off the UI thread; `src-tauri` only wraps them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use doorstep_core::case::{
-    ATTACHMENT_NAME, CaseError, CaseStatus, CaseView, FieldError, FieldPath, SectionKind,
+    ATTACHMENT_NAME, CaseError, CaseProjection, CaseStatus, CaseView, FieldError, FieldPath,
+    SectionKind,
 };
 use doorstep_core::dates::{CalendarDate, Timestamp};
 use doorstep_store::{CaseFilter, CaseSort, OutboxEntry, SyncBadge, SyncState};
@@ -598,22 +599,27 @@ impl Device {
     /// The outbox page: every change the server has not acknowledged, the
     /// cases it refused with its reasons, and files waiting to go.
     pub fn outbox_page(&self) -> Result<Outbox, ClientError> {
+        // A long offline spell can leave thousands of changes: group them by
+        // case in one pass, in the order of each case's oldest change.
         let mut cases: Vec<OutboxCase> = Vec::new();
+        let mut position: HashMap<String, usize> = HashMap::new();
         for entry in self.outbox()? {
-            match cases.iter_mut().find(|case| case.case_id == entry.case_id) {
-                Some(case) => case.changes.push(entry),
-                None => cases.push(OutboxCase {
-                    case_id: entry.case_id.clone(),
-                    reference: None,
-                    summary: String::new(),
-                    changes: vec![entry],
-                }),
+            if let Some(&index) = position.get(&entry.case_id) {
+                cases[index].changes.push(entry);
+                continue;
             }
+            position.insert(entry.case_id.clone(), cases.len());
+            cases.push(OutboxCase {
+                case_id: entry.case_id.clone(),
+                reference: None,
+                summary: String::new(),
+                changes: vec![entry],
+            });
         }
         let ids: Vec<&str> = cases.iter().map(|case| case.case_id.as_str()).collect();
-        let rows = self.store.case_rows(&ids)?;
+        let rows = rows_by_case(self.store.case_rows(&ids)?);
         for case in &mut cases {
-            if let Some(row) = rows.iter().find(|row| row.case_id == case.case_id) {
+            if let Some(row) = rows.get(&case.case_id) {
                 case.reference.clone_from(&row.reference);
                 case.summary.clone_from(&row.summary);
             }
@@ -624,11 +630,11 @@ impl Device {
             .iter()
             .map(|(case_id, _)| case_id.as_str())
             .collect();
-        let rows = self.store.case_rows(&ids)?;
+        let rows = rows_by_case(self.store.case_rows(&ids)?);
         let refused = refusals
             .iter()
             .map(|(case_id, reason)| {
-                let row = rows.iter().find(|row| &row.case_id == case_id);
+                let row = rows.get(case_id);
                 RefusedCase {
                     case_id: case_id.clone(),
                     reference: row.and_then(|row| row.reference.clone()),
@@ -643,6 +649,12 @@ impl Device {
             files_to_send: self.store.pending_upload_count()?,
         })
     }
+}
+
+fn rows_by_case(rows: Vec<CaseProjection>) -> HashMap<String, CaseProjection> {
+    rows.into_iter()
+        .map(|row| (row.case_id.clone(), row))
+        .collect()
 }
 
 /// Whether the window is locked, for the lock screen and the sign-in page.

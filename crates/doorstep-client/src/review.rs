@@ -78,7 +78,8 @@ impl Device {
     /// The role this device last heard from the server. Only a hint for the
     /// screens: the server decides again on every sync.
     pub(crate) fn require_team_lead(&self) -> Result<(), ClientError> {
-        let role = self.status()?.role;
+        // Only the session row: the full device status counts cases and outbox too.
+        let role = self.store.sync_session()?.map(|session| session.role);
         match role.as_deref().and_then(Role::parse) {
             Some(Role::TeamLead) => Ok(()),
             _ => Err(ClientError::NotATeamLead {

@@ -207,6 +207,12 @@ pub struct CaseRecord {
     pub updated_at: String,
 }
 
+/// A lone-worker alert's columns, in the order both backends read them.
+pub const ALERT_COLUMNS: &str =
+    "a.id, a.case_id, a.team, a.worker, a.expected_end, a.raised_at, a.resolved_at";
+/// The same, as `RETURNING` names them.
+pub const ALERT_FIELDS: &str = "id, case_id, team, worker, expected_end, raised_at, resolved_at";
+
 pub const CASE_COLUMNS: &str = "SELECT id, case_type, team, assigned_to, status, summary, heads,
      version, cursor, chunk_count, updated_at FROM cases";
 

@@ -9,11 +9,11 @@ use doorstep_core::access::{CaseAccessFacts, CaseScope, name_key};
 use tokio_postgres::Transaction;
 
 use super::{
-    AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials,
-    DEVICE_COLUMNS, DeliveryOutcome, Device, DueDelivery, LoneWorkerAlert, MigrationStep,
-    NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team, TokenDigests, TokenHolder,
-    USER_COLUMNS, User, check_name, now_millis, now_rfc3339, pending_migrations, scope_condition,
-    scope_keys,
+    ALERT_COLUMNS, ALERT_FIELDS, AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite,
+    CaseWriteOutcome, Credentials, DEVICE_COLUMNS, DeliveryOutcome, Device, DueDelivery,
+    LoneWorkerAlert, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team,
+    TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis, now_rfc3339,
+    pending_migrations, scope_condition, scope_keys,
 };
 use crate::accounts::{RecentFailures, Role};
 use crate::audit::{AuditEvent, AuditRecord};
@@ -1462,13 +1462,6 @@ async fn spend_refresh_tokens(
     Ok(())
 }
 
-/// Chains `event` onto the log inside the caller's transaction. Locking the
-/// tip row serialises appends across every server node.
-const ALERT_COLUMNS: &str =
-    "a.id, a.case_id, a.team, a.worker, a.expected_end, a.raised_at, a.resolved_at";
-/// The same, as `RETURNING` names them.
-const ALERT_FIELDS: &str = "id, case_id, team, worker, expected_end, raised_at, resolved_at";
-
 fn read_alert(row: &tokio_postgres::Row) -> LoneWorkerAlert {
     LoneWorkerAlert {
         id: row.get(0),
@@ -1481,6 +1474,8 @@ fn read_alert(row: &tokio_postgres::Row) -> LoneWorkerAlert {
     }
 }
 
+/// Chains `event` onto the log inside the caller's transaction. Locking the
+/// tip row serialises appends across every server node.
 async fn append_audit(
     transaction: &Transaction<'_>,
     event: AuditEvent,

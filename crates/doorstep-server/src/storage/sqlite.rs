@@ -8,11 +8,11 @@ use rusqlite::{Connection, OptionalExtension};
 use doorstep_core::access::{CaseAccessFacts, CaseScope, name_key};
 
 use super::{
-    AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials,
-    DEVICE_COLUMNS, DeliveryOutcome, Device, DueDelivery, LoneWorkerAlert, MigrationStep,
-    NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team, TokenDigests, TokenHolder,
-    USER_COLUMNS, User, check_name, now_millis, now_rfc3339, pending_migrations, scope_condition,
-    scope_keys,
+    ALERT_COLUMNS, ALERT_FIELDS, AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite,
+    CaseWriteOutcome, Credentials, DEVICE_COLUMNS, DeliveryOutcome, Device, DueDelivery,
+    LoneWorkerAlert, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team,
+    TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis, now_rfc3339,
+    pending_migrations, scope_condition, scope_keys,
 };
 use crate::accounts::{RecentFailures, Role};
 use crate::audit::{AuditEvent, AuditRecord};
@@ -1265,12 +1265,6 @@ impl Storage for SqliteStorage {
     }
 }
 
-/// One case write inside the caller's transaction (see [`Storage::write_case`]).
-const ALERT_COLUMNS: &str =
-    "a.id, a.case_id, a.team, a.worker, a.expected_end, a.raised_at, a.resolved_at";
-/// The same, as `RETURNING` names them.
-const ALERT_FIELDS: &str = "id, case_id, team, worker, expected_end, raised_at, resolved_at";
-
 fn read_alert(row: &rusqlite::Row<'_>) -> rusqlite::Result<LoneWorkerAlert> {
     Ok(LoneWorkerAlert {
         id: row.get(0)?,
@@ -1283,6 +1277,7 @@ fn read_alert(row: &rusqlite::Row<'_>) -> rusqlite::Result<LoneWorkerAlert> {
     })
 }
 
+/// One case write inside the caller's transaction (see [`Storage::write_case`]).
 fn write_case_in(
     transaction: &rusqlite::Transaction<'_>,
     write: CaseWrite,

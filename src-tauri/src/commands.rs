@@ -14,7 +14,9 @@ use doorstep_client::device::{CaseConflicts, DeviceStatus, PersonInput};
 use doorstep_client::review::ReviewQueueEntry;
 use doorstep_client::settings::parse_server_url;
 use doorstep_client::sync::SignedIn;
-use doorstep_client::team::TeamCaseload;
+use doorstep_client::team::{
+    AccessSubject, CaseAccessRecord, OpenAlerts, TeamCaseload, WorkerActivity,
+};
 use doorstep_client::types::ReviewDecision;
 use tauri::State;
 use tauri::ipc::{InvokeBody, Request, Response};
@@ -249,6 +251,37 @@ pub async fn review_case(
 pub async fn team_caseload(app: App<'_>) -> Result<TeamCaseload, AppError> {
     app.run(|device| device.team_caseload(doorstep_client::desktop::now()))
         .await
+}
+
+/// Team leads: open lone-worker alerts, as the server said at the last sync.
+#[tauri::command]
+pub async fn team_alerts(app: App<'_>) -> Result<OpenAlerts, AppError> {
+    app.run(|device| device.open_alerts()).await
+}
+
+/// Team leads: who viewed, changed or exported a case. Asks the server now.
+#[tauri::command]
+pub async fn case_access_record(
+    app: App<'_>,
+    case_id: String,
+) -> Result<CaseAccessRecord, AppError> {
+    let subject = AccessSubject::Case(case_id.clone());
+    let request = app
+        .run(move |device| device.access_record_request(subject))
+        .await?;
+    let entries = app.run_off_device(move || request.send()).await?;
+    Ok(CaseAccessRecord { case_id, entries })
+}
+
+/// Team leads: what one worker in the team did. Asks the server now.
+#[tauri::command]
+pub async fn worker_activity(app: App<'_>, worker: String) -> Result<WorkerActivity, AppError> {
+    let subject = AccessSubject::Worker(worker.clone());
+    let request = app
+        .run(move |device| device.access_record_request(subject))
+        .await?;
+    let entries = app.run_off_device(move || request.send()).await?;
+    Ok(WorkerActivity { worker, entries })
 }
 
 #[tauri::command]

@@ -130,6 +130,23 @@ fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+fn laptop_signed_in(
+    dir: &std::path::Path,
+    server: &str,
+    person: &str,
+) -> std::sync::Arc<DesktopApp> {
+    let app = DesktopApp::new(
+        DeviceSettings::resolve(SettingsSource {
+            data_dir: Some(dir.to_owned()),
+            ..SettingsSource::default()
+        })
+        .unwrap(),
+    );
+    app.sign_in(&parse_server_url(server).unwrap(), person, PASSWORD)
+        .unwrap();
+    app
+}
+
 #[test]
 fn a_visit_that_runs_over_raises_one_alert_sent_to_the_webhook_and_by_email_with_retries() {
     let (webhook_port, webhook_bodies) = webhook_receiver(1);
@@ -141,6 +158,14 @@ fn a_visit_that_runs_over_raises_one_alert_sent_to_the_webhook_and_by_email_with
         None,
         "amy",
         "caseworker",
+        Some("North"),
+        PASSWORD,
+    );
+    add_user(
+        server_dir.path(),
+        None,
+        "sam",
+        "team-lead",
         Some("North"),
         PASSWORD,
     );
@@ -214,6 +239,48 @@ fn a_visit_that_runs_over_raises_one_alert_sent_to_the_webhook_and_by_email_with
         "nothing about the person visited goes by email: {email}"
     );
 
+    // Sam, the team lead, syncs: the alert shows on his laptop (the banner on
+    // every page reads this), with how it was sent, and Amy's laptop is on
+    // the team's list with its last sync.
+    let sam_laptop = tempfile::tempdir().unwrap();
+    let sam = laptop_signed_in(sam_laptop.path(), &server.url(), "sam");
+    let open = sam
+        .run_blocking(|device| {
+            device.sync(&mut |_| {})?;
+            device.open_alerts()
+        })
+        .unwrap();
+    assert!(open.fetched_at.is_some());
+    assert_eq!(open.alerts.len(), 1, "{open:?}");
+    let shown = &open.alerts[0];
+    assert_eq!(shown.worker, "amy");
+    assert_eq!(shown.case_id, case_id);
+    assert_eq!(
+        shown.case_summary.as_deref(),
+        Some("Damp in the back bedroom")
+    );
+    let webhook = shown
+        .deliveries
+        .iter()
+        .find(|delivery| delivery.channel == "webhook")
+        .unwrap();
+    assert!(webhook.delivered, "{shown:?}");
+    assert_eq!(webhook.attempts, 2, "refused once, then sent");
+    let team = sam
+        .run_blocking(|device| device.team_caseload(now()))
+        .unwrap()
+        .from_server
+        .unwrap();
+    let amys = team
+        .devices
+        .iter()
+        .find(|device| device.user == "amy")
+        .unwrap();
+    assert!(amys.last_sync_at.is_some() && !amys.revoked, "{amys:?}");
+    // Amy is not a team lead: her laptop has no alerts to show.
+    let refused = amy.run_blocking(|device| device.open_alerts()).unwrap_err();
+    assert_eq!(refused.code, "not_a_team_lead");
+
     // Checking does not raise it twice.
     std::thread::sleep(Duration::from_secs(3));
     let (code, listed, stderr) = server_admin(
@@ -253,6 +320,18 @@ fn a_visit_that_runs_over_raises_one_alert_sent_to_the_webhook_and_by_email_with
                 .is_some_and(Vec::is_empty)
         },
     );
+
+    // At Sam's next sync the banner clears; the Team page keeps the resolved alert.
+    let (open, team) = sam
+        .run_blocking(|device| {
+            device.sync(&mut |_| {})?;
+            Ok((device.open_alerts()?, device.team_caseload(now())?))
+        })
+        .unwrap();
+    assert!(open.alerts.is_empty(), "{open:?}");
+    let kept = team.from_server.unwrap();
+    assert_eq!(kept.alerts.len(), 1);
+    assert!(kept.alerts[0].resolved_at.is_some());
 
     let (_, audit, _) = server_admin(server_dir.path(), None, &["audit", "export"], None);
     for action in [

@@ -124,3 +124,231 @@ fn a_visit_past_its_expected_end_with_no_check_out_shows_on_the_leads_caseload()
         .unwrap_err();
     assert_eq!(refused.code, "not_a_team_lead");
 }
+
+fn has_case(app: &DesktopApp, case_id: &str) -> bool {
+    let case_id = case_id.to_owned();
+    app.run_blocking(move |device| {
+        Ok(device
+            .list_cases(&doorstep_client::types::CaseFilter::default())?
+            .iter()
+            .any(|row| row.case_id == case_id))
+    })
+    .unwrap()
+}
+
+#[test]
+fn the_access_record_shows_who_opened_changed_and_exported_a_case_with_device_and_server_time() {
+    let (_server_dir, server) = server_with_people(
+        &[
+            ("amy", "caseworker", Some("North")),
+            ("sam", "team-lead", Some("North")),
+            ("tom", "team-lead", Some("South")),
+        ],
+        PASSWORD,
+    );
+    let (amy_dir, sam_dir, tom_dir) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let amy = laptop_signed_in(amy_dir.path(), &server.url(), "amy");
+    let sam = laptop_signed_in(sam_dir.path(), &server.url(), "sam");
+    let tom = laptop_signed_in(tom_dir.path(), &server.url(), "tom");
+
+    // Amy opens a case and syncs it; later, offline, she reads it again and
+    // exports it. Her laptop's own audit log goes up at her next sync.
+    let case_id = amy
+        .run_blocking(|device| {
+            let case = device.create_case("housing", "Damp in the back bedroom")?;
+            device.sync(&mut |_| {})?;
+            device.case_page(&case)?;
+            device.export_json(&case)?;
+            Ok(case)
+        })
+        .unwrap();
+    sync(&amy);
+    sync(&sam);
+    let opened = case_id.clone();
+    sam.run_blocking(move |device| device.case_page(&opened).map(|_| ()))
+        .unwrap();
+    sync(&sam);
+    // Syncing again sends nothing twice.
+    sync(&amy);
+
+    let asked = case_id.clone();
+    let record = sam
+        .run_blocking(move |device| device.case_access_record(&asked))
+        .unwrap();
+    let done = |actor: &str, action: &str| {
+        record
+            .entries
+            .iter()
+            .filter(|entry| entry.actor.as_deref() == Some(actor) && entry.action == action)
+            .count()
+    };
+    assert_eq!(done("amy", "case_created"), 1, "{record:?}");
+    assert_eq!(done("amy", "device_viewed"), 1, "{record:?}");
+    assert_eq!(done("amy", "device_exported"), 1, "{record:?}");
+    assert_eq!(done("sam", "case_downloaded"), 1, "{record:?}");
+    assert_eq!(done("sam", "device_viewed"), 1, "{record:?}");
+    let viewed = record
+        .entries
+        .iter()
+        .find(|entry| entry.actor.as_deref() == Some("amy") && entry.action == "device_viewed")
+        .unwrap();
+    assert!(viewed.device_time.is_some(), "the laptop's clock is kept");
+    assert!(
+        viewed.device_time.as_deref() < Some(viewed.server_time.as_str()),
+        "read offline, recorded by the server later: {viewed:?}"
+    );
+    assert!(
+        viewed.device_name.is_some(),
+        "the laptop is named: {viewed:?}"
+    );
+    assert!(
+        record
+            .entries
+            .windows(2)
+            .all(|pair| pair[0].seq > pair[1].seq),
+        "newest first"
+    );
+
+    // Per worker: what Amy did.
+    let activity = sam
+        .run_blocking(|device| device.worker_activity("amy"))
+        .unwrap();
+    assert!(
+        activity
+            .entries
+            .iter()
+            .any(|entry| entry.action == "device_exported"
+                && entry.case_id.as_deref() == Some(case_id.as_str())),
+        "{activity:?}"
+    );
+    assert!(
+        activity
+            .entries
+            .iter()
+            .all(|entry| entry.action != "synced")
+    );
+
+    // Another team's lead sees neither; a caseworker has no access record.
+    let other = case_id.clone();
+    let refused = tom
+        .run_blocking(move |device| device.case_access_record(&other))
+        .unwrap_err();
+    assert_eq!(refused.code, "refused", "{refused:?}");
+    let refused = tom
+        .run_blocking(|device| device.worker_activity("amy"))
+        .unwrap_err();
+    assert!(refused.message.contains("no one called amy"), "{refused:?}");
+    let refused = amy
+        .run_blocking(move |device| device.case_access_record(&case_id))
+        .unwrap_err();
+    assert_eq!(refused.code, "not_a_team_lead");
+}
+
+#[test]
+fn a_lead_moved_to_caseworker_keeps_their_unsent_work_and_their_laptop_then_lets_the_teams_cases_go()
+ {
+    let (server_dir, server) = server_with_people(
+        &[
+            ("amy", "caseworker", Some("North")),
+            ("sam", "team-lead", Some("North")),
+        ],
+        PASSWORD,
+    );
+    let (amy_dir, sam_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let amy = laptop_signed_in(amy_dir.path(), &server.url(), "amy");
+    let sam = laptop_signed_in(sam_dir.path(), &server.url(), "sam");
+    let amys_case = amy
+        .run_blocking(|device| {
+            device.create_case("adult_social_care", "Needs assessment after a fall at home")
+        })
+        .unwrap();
+    sync(&amy);
+    sync(&sam);
+    assert!(has_case(&sam, &amys_case));
+
+    // Offline, Sam adds a note to Amy's social care case (only she and the
+    // team's leads may see it). Meanwhile IT makes him a caseworker.
+    let noted = amys_case.clone();
+    sam.run_blocking(move |device| device.add_note(&noted, "Spoke to her GP about the fall"))
+        .unwrap();
+    let (code, _, stderr) = doorstep_stories::server_admin(
+        server_dir.path(),
+        None,
+        &["user", "set-role", "sam", "--role", "caseworker"],
+        None,
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+
+    // His note lands, because he wrote it while the case was his to see;
+    // then the case leaves his laptop.
+    sync(&sam);
+    sync(&sam);
+    assert!(
+        !has_case(&sam, &amys_case),
+        "the team's case left Sam's laptop"
+    );
+    sync(&amy);
+    let read = amys_case.clone();
+    let notes = amy
+        .run_blocking(move |device| device.case_page(&read))
+        .unwrap()
+        .case
+        .notes;
+    assert!(
+        notes
+            .iter()
+            .any(|note| note.text == "Spoke to her GP about the fall"),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn the_weekly_figures_count_cases_opened_and_closed_this_week_and_the_time_to_close() {
+    let (_server_dir, server) = server_with_people(
+        &[
+            ("amy", "caseworker", Some("North")),
+            ("sam", "team-lead", Some("North")),
+        ],
+        PASSWORD,
+    );
+    let (amy_dir, sam_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let amy = laptop_signed_in(amy_dir.path(), &server.url(), "amy");
+    let sam = laptop_signed_in(sam_dir.path(), &server.url(), "sam");
+    let submitted = amy
+        .run_blocking(|device| {
+            device.create_case("welfare", "Benefit appeal paperwork")?;
+            let case = device.create_case("housing", "Damp in the back bedroom")?;
+            device.submit_for_review(&case)?;
+            Ok(case)
+        })
+        .unwrap();
+    sync(&amy);
+    sync(&sam);
+    sam.run_blocking(move |device| {
+        device.review_case(
+            &submitted,
+            doorstep_client::types::ReviewDecision::Approved,
+            "",
+        )
+    })
+    .unwrap();
+
+    let kpis = sam
+        .run_blocking(|device| device.team_caseload(now()))
+        .unwrap()
+        .kpis;
+    assert_eq!(kpis.weeks.len(), 8);
+    let this_week = kpis.weeks.last().unwrap();
+    assert_eq!((this_week.opened, this_week.closed), (2, 1), "{kpis:?}");
+    assert_eq!(kpis.closed_in_period, 1);
+    assert_eq!(kpis.median_days_to_close, Some(0.0));
+    assert!(
+        kpis.weeks[..7]
+            .iter()
+            .all(|week| week.opened == 0 && week.closed == 0)
+    );
+}

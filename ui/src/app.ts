@@ -7,6 +7,7 @@ import { describeIpcError, getAppInfo, type AppInfo } from './ipc'
 import { mayLeave } from './leave-guard'
 import { attachLiveRegion } from './live-region'
 import { isTeamLead, readRole } from './role'
+import { startAlertBanner, type AlertBanner } from './lone-worker-banner'
 import { createRouter, type RouteChange, type Router } from './router'
 import { SERVICE_NAME, renderShell, type NavItem, type Shell } from './shell'
 import { startSyncStatus } from './sync-status'
@@ -25,6 +26,7 @@ import { STARTUP_ERROR_TITLE, renderStartupError } from './views/startup-error'
 import { teamView } from './views/team'
 import { unlockView } from './views/unlock'
 import { visitsView } from './views/visits'
+import { WORKER_ACTIVITY_PATTERN, workerActivityView } from './views/worker-activity'
 import type { View, ViewContext } from './views/view'
 
 export const START_PATH = '/sign-in'
@@ -66,6 +68,7 @@ export const ROUTES: Readonly<Record<string, View>> = {
   '/about': aboutView,
   // Exact paths such as /cases/new win over this pattern.
   '/cases/:id': casePageView,
+  [WORKER_ACTIVITY_PATTERN]: workerActivityView,
 }
 
 export function pageTitle(title: string, options: { error?: boolean } = {}): string {
@@ -85,16 +88,22 @@ let roleRequests = 0
  * page change, as signing in or out, or a sync, may have changed it; if
  * Rust cannot say, the navigation stays as it was.
  */
-function refreshNavigation(shell: Shell): void {
+function refreshNavigation(shell: Shell, banner: AlertBanner | null): void {
   const request = ++roleRequests
   readRole().then(
     (role) => {
       // An older answer must not undo a newer one.
-      if (request === roleRequests) shell.setNavigation(navigationFor(role))
+      if (request !== roleRequests) return
+      shell.setNavigation(navigationFor(role))
+      // Only a team lead's laptop is asked for lone-worker alerts.
+      banner?.refresh(isTeamLead(role))
     },
     () => {},
   )
 }
+
+/** The lone-worker banner, while the app runs. */
+let alertBanner: AlertBanner | null = null
 
 /** Set by a page that keeps something running; called when the next page replaces it. */
 let leaveShownPage: (() => void) | null = null
@@ -107,7 +116,9 @@ function showPage(shell: Shell, ctx: ViewContext, { path, route, params, initial
   const container = document.createElement('div')
   container.className = 'doorstep-view'
   leaveShownPage = view.render(container, { ...ctx, params: params ?? {} }) ?? null
-  shell.main.replaceChildren(container)
+  // The lock screen and sign-in show no banner: it goes as they open, not when Rust next answers.
+  alertBanner?.pageChanged(route ? path : null)
+  shell.showPage(container)
   ctx.setTitle(view.title)
   // Only the new page's DOM: the shell's components are already running.
   ctx.initComponents(container)
@@ -115,7 +126,7 @@ function showPage(shell: Shell, ctx: ViewContext, { path, route, params, initial
   // is the first Tab stop; after navigating, it moves to the new page.
   // A page that put focus somewhere itself (an error summary) keeps it.
   if (!initial && !container.contains(document.activeElement)) focusHeading(container)
-  refreshNavigation(shell)
+  refreshNavigation(shell, alertBanner)
 }
 
 /**
@@ -139,6 +150,8 @@ export async function startApp(root: HTMLElement): Promise<Router | null> {
   initShellComponents(root)
   attachLiveRegion(shell.liveRegion)
   if (shell.syncStatus) startSyncStatus(shell.syncStatus)
+  alertBanner?.stop()
+  alertBanner = shell.alertBanner === null ? null : startAlertBanner(shell.alertBanner)
 
   let router: Router | null = null
   const ctx: ViewContext = {

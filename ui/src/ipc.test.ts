@@ -1,5 +1,6 @@
+import { mockIPC } from '@tauri-apps/api/mocks'
 import { describe, expect, it } from 'vitest'
-import { describeIpcError, getAppInfo, ipcErrorOf, signIn } from './ipc'
+import { caseAccessRecord, describeIpcError, getAppInfo, ipcErrorOf, signIn, teamAlerts, workerActivity } from './ipc'
 import { EXAMPLE_APP_INFO, mockBackend } from './test/fixtures'
 
 describe('talking to the Rust side', () => {
@@ -49,5 +50,23 @@ describe('talking to the Rust side', () => {
     expect(ipcErrorOf(new Error('bridge failed'))).toEqual({ code: 'unknown', message: 'bridge failed' })
     expect(ipcErrorOf(undefined, 'Could not save.')).toEqual({ code: 'unknown', message: 'Could not save.' })
     expect(ipcErrorOf({ code: '', message: 'x', field: '' })).toEqual({ code: 'unknown', message: 'x' })
+  })
+
+  it('asks for a lead’s oversight with the command names and arguments Rust has', async () => {
+    const calls: [string, unknown][] = []
+    mockIPC((cmd, payload) => {
+      calls.push([cmd, payload])
+      if (cmd === 'team_alerts') return { fetchedAt: null, alerts: [] }
+      if (cmd === 'case_access_record') return { caseId: 'c1', entries: [] }
+      return { worker: 'jo bloggs', entries: [] }
+    })
+    await expect(teamAlerts()).resolves.toEqual({ fetchedAt: null, alerts: [] })
+    await expect(caseAccessRecord('c1')).resolves.toEqual({ caseId: 'c1', entries: [] })
+    await expect(workerActivity('jo bloggs')).resolves.toEqual({ worker: 'jo bloggs', entries: [] })
+    expect(calls.map(([cmd, payload]) => [cmd, payload ?? {}])).toEqual([
+      ['team_alerts', {}],
+      ['case_access_record', { caseId: 'c1' }],
+      ['worker_activity', { worker: 'jo bloggs' }],
+    ])
   })
 })

@@ -319,7 +319,11 @@ export interface Outbox {
 
 export interface CaseConflicts {
   caseId: string
+  /** Given by the server at the case's first sync; null before then. */
+  reference: string | null
   summary: string
+  /** Who the case is assigned to; null when it is assigned to nobody. */
+  assignedTo: string | null
   conflicts: FieldConflict[]
 }
 
@@ -392,6 +396,74 @@ export interface OverdueVisit {
   minutesOverdue: number
 }
 
+/** One week's cases opened and closed, across the team. */
+export interface WeekFigures {
+  /** YYYY-MM-DD, a Monday. */
+  weekStarting: string
+  opened: number
+  closed: number
+}
+
+export interface TeamKpis {
+  /** 8 weeks, oldest first; the last is the current week, so far. */
+  weeks: WeekFigures[]
+  /** Cases closed within those 8 weeks. */
+  closedInPeriod: number
+  /** Over the cases closed in those 8 weeks, to one decimal place; null when none closed. */
+  medianDaysToClose: number | null
+}
+
+/** A laptop the server knows in the lead's team. */
+export interface TeamDevice {
+  deviceId: string
+  /** Who signed in on it. */
+  user: string
+  hostname: string
+  os: string
+  appVersion: string
+  /** RFC 3339; null when it has never synced. */
+  lastSyncAt: string | null
+  /** IT revoked it: it can no longer sync, and wipes itself when it next reaches the server. */
+  revoked: boolean
+}
+
+export type AlertChannel = 'webhook' | 'email'
+
+/** How the server tried to send an alert through one channel. */
+export interface AlertDelivery {
+  channel: AlertChannel
+  delivered: boolean
+  attempts: number
+  /** The last attempt's error, if any. */
+  lastError: string | null
+}
+
+/** An alert the server raised because a worker checked in and did not check out in time. */
+export interface LoneWorkerAlert {
+  id: number
+  caseId: string
+  caseReference: string | null
+  caseSummary: string | null
+  /** Who checked in: the person who may need help. */
+  worker: string
+  /** RFC 3339 */
+  expectedEnd: string
+  /** RFC 3339 */
+  raisedAt: string
+  /** RFC 3339; null while the alert is open. */
+  resolvedAt: string | null
+  deliveries: AlertDelivery[]
+}
+
+/** What the server said about the team at this laptop's last sync. */
+export interface ServerTeamView {
+  /** When this laptop fetched it. */
+  fetchedAt: Millis
+  devices: TeamDevice[]
+  /** Open alerts and those resolved in the last 7 days, newest first. */
+  alerts: LoneWorkerAlert[]
+}
+
 export interface TeamCaseload {
   /** The moment the figures were worked out for. */
   asOf: Millis
@@ -399,6 +471,45 @@ export interface TeamCaseload {
   workers: WorkerCaseload[]
   /** Longest overdue first. */
   overdueVisits: OverdueVisit[]
+  /** Cases opened and closed over the last 8 weeks. */
+  kpis: TeamKpis
+  /** Null when this laptop has never fetched the team's laptops and alerts from the server. */
+  fromServer: ServerTeamView | null
+}
+
+/** The lone-worker alerts still open, as the server said at the last sync. */
+export interface TeamAlerts {
+  /** When this laptop fetched them; null when it never has. */
+  fetchedAt: Millis | null
+  /** Only open alerts. */
+  alerts: LoneWorkerAlert[]
+}
+
+/** One line of the server's access log. */
+export interface AccessEntry {
+  seq: number
+  /** RFC 3339: when the server recorded it. */
+  serverTime: string
+  /** RFC 3339: when the laptop did it, by the laptop's clock, for actions done on a laptop. */
+  deviceTime: string | null
+  actor: string | null
+  deviceId: string | null
+  deviceName: string | null
+  /** `case_created`, `device_viewed`...: see views/access-labels.ts. */
+  action: string
+  caseId: string | null
+}
+
+export interface CaseAccessRecord {
+  caseId: string
+  /** Newest first. */
+  entries: AccessEntry[]
+}
+
+export interface WorkerActivity {
+  worker: string
+  /** Newest first. */
+  entries: AccessEntry[]
 }
 
 export type ItemKind = 'visit' | 'task' | 'consent' | 'risk'
@@ -452,6 +563,19 @@ export const reviewCase = (caseId: string, decision: ReviewDecision, comment: st
  * `not_a_team_lead` for anyone else.
  */
 export const teamCaseload = (): Promise<TeamCaseload> => invoke('team_caseload')
+/**
+ * Team leads only: the lone-worker alerts still open, as the server said at
+ * the last sync (no server call). Rejects with `not_a_team_lead` for anyone else.
+ */
+export const teamAlerts = (): Promise<TeamAlerts> => invoke('team_alerts')
+/**
+ * Team leads only: who has opened, changed or downloaded a case, asked of
+ * the server there and then. Rejects with `server_unreachable` offline, and
+ * `not_a_team_lead` for anyone else.
+ */
+export const caseAccessRecord = (caseId: string): Promise<CaseAccessRecord> => invoke('case_access_record', { caseId })
+/** Team leads only: what one worker has done, from the server's access log; errors as `caseAccessRecord`. */
+export const workerActivity = (worker: string): Promise<WorkerActivity> => invoke('worker_activity', { worker })
 export const getOutbox = (): Promise<Outbox> => invoke('outbox')
 export const listConflicts = (): Promise<CaseConflicts[]> => invoke('conflicts')
 /** Keep mine, keep theirs or an edited value: the chosen text for the field. */

@@ -24,6 +24,13 @@ export interface Shell {
   syncStatus: HTMLElement | null
   /** The polite live region for announcements from any page. */
   liveRegion: HTMLElement
+  /**
+   * Where a team lead's lone-worker banner goes, at the top of main, above
+   * every page; page changes replace what follows it. Null on the startup error.
+   */
+  alertBanner: HTMLElement | null
+  /** Shows `page` in main, after the banner, in place of the page before. */
+  showPage(page: HTMLElement): void
   /** Marks the navigation item for `path` as the current page. */
   setCurrent(path: string | null): void
   /** Offers these items instead (the role changed), keeping the current page and any focus on a link. */
@@ -82,7 +89,8 @@ function markup(o: ShellOptions): SafeHtml {
     <div class="govuk-visually-hidden" aria-live="polite" aria-atomic="true" data-live-region></div>
     <div class="doorstep-main">
       <div class="govuk-width-container">
-        <main class="govuk-main-wrapper" id="main-content"></main>
+        <main class="govuk-main-wrapper" id="main-content">${o.councilName !== null &&
+          html`<div class="doorstep-alert-banner-slot" data-alert-banner></div>`}</main>
       </div>
     </div>
     <footer class="govuk-footer">
@@ -116,6 +124,12 @@ export function renderShell(root: HTMLElement, options: ShellOptions): Shell {
     main,
     syncStatus: root.querySelector<HTMLElement>('[data-sync-status]'),
     liveRegion: root.querySelector<HTMLElement>('[data-live-region]')!,
+    alertBanner: root.querySelector<HTMLElement>('[data-alert-banner]'),
+    showPage(page) {
+      const slot = main.querySelector(':scope > [data-alert-banner]')
+      if (slot === null) main.replaceChildren(page)
+      else main.replaceChildren(slot, page)
+    },
     setCurrent(path) {
       currentPath = path
       // Only the <li>s are replaced: the ServiceNavigation component keeps a

@@ -736,6 +736,16 @@ impl DesktopApp {
         spawn(move || app.run_blocking(operation)).await
     }
 
+    /// Runs work that needs no device (a question for the server) on a
+    /// blocking thread, so the window and other calls carry on meanwhile.
+    pub async fn run_off_device<T, F>(self: &Arc<Self>, work: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> Result<T, ClientError> + Send + 'static,
+    {
+        spawn(move || work().map_err(AppError::from)).await
+    }
+
     /// What the lock screen and sign-in page may call while locked.
     pub async fn run_while_locked<T, F>(self: &Arc<Self>, operation: F) -> Result<T, AppError>
     where

@@ -47,7 +47,10 @@ pub struct PersonInput {
 #[serde(rename_all = "camelCase")]
 pub struct CaseConflicts {
     pub case_id: String,
+    pub reference: Option<String>,
     pub summary: String,
+    /// Who the case is with, so a team lead knows whom to ask.
+    pub assigned_to: Option<String>,
     pub conflicts: Vec<FieldConflict>,
 }
 
@@ -404,11 +407,15 @@ impl Device {
             let case = self.load(&id)?;
             let conflicts = case.conflicts();
             if !conflicts.is_empty() {
-                found.push(CaseConflicts {
-                    summary: case
-                        .field(&FieldPath::case("summary"))
+                let text = |field: &str| {
+                    case.field(&FieldPath::case(field))
                         .map(|entry| entry.value.to_string())
-                        .unwrap_or_default(),
+                        .filter(|value| !value.is_empty())
+                };
+                found.push(CaseConflicts {
+                    reference: text("reference"),
+                    summary: text("summary").unwrap_or_default(),
+                    assigned_to: text("assigned_to"),
                     case_id: id,
                     conflicts,
                 });

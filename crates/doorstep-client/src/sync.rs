@@ -51,7 +51,7 @@ fn operating_system() -> String {
 }
 
 impl Device {
-    fn credentials(&self) -> Result<Credentials, ClientError> {
+    pub(crate) fn credentials(&self) -> Result<Credentials, ClientError> {
         Ok(Credentials::with_os_keyring(self.store.data_dir())?)
     }
 
@@ -59,7 +59,7 @@ impl Device {
         Ok(self.store.sync_session()?)
     }
 
-    fn connection(&self, server: &str) -> Result<ServerConnection, ClientError> {
+    pub(crate) fn connection(&self, server: &str) -> Result<ServerConnection, ClientError> {
         let url = parse_server_url(server)?;
         Ok(ServerConnection::new(&url)?)
     }

@@ -1,13 +1,142 @@
-//! The team lead's view of the team: caseloads per worker and visits that
-//! ran past their expected end with no check-out. Worked out from the cases
-//! on this device, which for a team lead are the whole team's, so it works
-//! offline and is as fresh as the last sync (the page says when that was).
+//! The team lead's view of the team: caseloads per worker, visits that ran
+//! past their expected end with no check-out, and weekly figures, worked out
+//! from the cases on this device (for a team lead, the whole team's), so they
+//! work offline and are as fresh as the last sync. Beside them, what the
+//! server said at the last sync: the team's laptops and lone-worker alerts.
+//! Access records are asked of the server when wanted, and need a connection.
 
 use doorstep_core::dates::Timestamp;
-use doorstep_store::WorkerCaseload;
+use doorstep_protocol::team::{AccessEntry, TeamOverview};
+use doorstep_store::{TeamKpis, WorkerCaseload};
+pub use doorstep_sync::AccessSubject;
 use serde::Serialize;
 
 use crate::{ClientError, Device};
+
+/// Weeks of opened and closed figures on the Team page.
+pub const KPI_WEEKS: usize = 8;
+
+/// A laptop of someone in the team, as the server knows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TeamLaptop {
+    pub device_id: String,
+    pub user: String,
+    pub hostname: String,
+    pub os: String,
+    pub app_version: String,
+    pub last_sync_at: Option<String>,
+    pub revoked: bool,
+}
+
+/// How one way of sending an alert went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlertDeliveryView {
+    pub channel: String,
+    pub delivered: bool,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+}
+
+/// A lone-worker alert the server raised, named from this device's cases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoneWorkerAlertView {
+    pub id: i64,
+    pub case_id: String,
+    pub case_reference: Option<String>,
+    pub case_summary: Option<String>,
+    pub worker: String,
+    pub expected_end: String,
+    pub raised_at: String,
+    pub resolved_at: Option<String>,
+    pub deliveries: Vec<AlertDeliveryView>,
+}
+
+/// What the server said about the team at the last sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerTeamView {
+    pub fetched_at: Timestamp,
+    pub devices: Vec<TeamLaptop>,
+    pub alerts: Vec<LoneWorkerAlertView>,
+}
+
+/// Open lone-worker alerts, for the banner on every page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenAlerts {
+    /// When the server last told this device; None if it never has.
+    pub fetched_at: Option<Timestamp>,
+    pub alerts: Vec<LoneWorkerAlertView>,
+}
+
+/// One thing someone did, as the server's audit log records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessEntryView {
+    pub seq: i64,
+    pub server_time: String,
+    pub device_time: Option<String>,
+    pub actor: Option<String>,
+    pub device_id: Option<String>,
+    pub device_name: Option<String>,
+    pub action: String,
+    pub case_id: Option<String>,
+}
+
+impl From<AccessEntry> for AccessEntryView {
+    fn from(entry: AccessEntry) -> Self {
+        Self {
+            seq: entry.seq,
+            server_time: entry.server_time,
+            device_time: entry.device_time,
+            actor: entry.actor,
+            device_id: entry.device_id,
+            device_name: entry.device_name,
+            action: entry.action,
+            case_id: entry.case_id,
+        }
+    }
+}
+
+/// A question for the server, ready to send; see [`Device::access_record_request`].
+#[derive(Debug)]
+pub struct AccessRecordRequest {
+    connection: doorstep_sync::ServerConnection,
+    credentials: doorstep_sync::Credentials,
+    subject: AccessSubject,
+}
+
+impl AccessRecordRequest {
+    /// Asks the server; newest first.
+    pub fn send(self) -> Result<Vec<AccessEntryView>, ClientError> {
+        let record =
+            doorstep_sync::access_record(&self.connection, &self.credentials, &self.subject)?;
+        Ok(record
+            .entries
+            .into_iter()
+            .map(AccessEntryView::from)
+            .collect())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseAccessRecord {
+    pub case_id: String,
+    /// Newest first.
+    pub entries: Vec<AccessEntryView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkerActivity {
+    pub worker: String,
+    /// Newest first.
+    pub entries: Vec<AccessEntryView>,
+}
 
 /// A visit checked in, not checked out, and past its expected end.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,7 +153,7 @@ pub struct OverdueVisit {
     pub minutes_overdue: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TeamCaseload {
     /// The moment the figures were worked out for.
@@ -32,6 +161,9 @@ pub struct TeamCaseload {
     pub workers: Vec<WorkerCaseload>,
     /// Longest overdue first.
     pub overdue_visits: Vec<OverdueVisit>,
+    pub kpis: TeamKpis,
+    /// None until a sync has fetched it.
+    pub from_server: Option<ServerTeamView>,
 }
 
 impl Device {
@@ -67,6 +199,134 @@ impl Device {
             as_of: now,
             workers,
             overdue_visits,
+            kpis: self.store.team_kpis(now, KPI_WEEKS)?,
+            from_server: self.server_team_view()?,
         })
+    }
+
+    /// Lone-worker alerts still open, as the server said at the last sync. Team leads only.
+    pub fn open_alerts(&self) -> Result<OpenAlerts, ClientError> {
+        self.require_team_lead()?;
+        Ok(match self.server_team_view()? {
+            Some(view) => OpenAlerts {
+                fetched_at: Some(view.fetched_at),
+                alerts: view
+                    .alerts
+                    .into_iter()
+                    .filter(|alert| alert.resolved_at.is_none())
+                    .collect(),
+            },
+            None => OpenAlerts {
+                fetched_at: None,
+                alerts: Vec::new(),
+            },
+        })
+    }
+
+    /// A question for the server about who accessed a case, or what a
+    /// worker did. Team leads only. Asking it ([`AccessRecordRequest::send`])
+    /// needs no device, so a slow connection holds up nothing else.
+    pub fn access_record_request(
+        &self,
+        subject: AccessSubject,
+    ) -> Result<AccessRecordRequest, ClientError> {
+        self.require_team_lead()?;
+        let session = self
+            .store
+            .sync_session()?
+            .filter(|session| session.signed_in)
+            .ok_or(ClientError::Sync(Box::new(
+                doorstep_sync::SyncError::NotSignedIn,
+            )))?;
+        Ok(AccessRecordRequest {
+            connection: self.connection(&session.server_url)?,
+            credentials: self.credentials()?,
+            subject,
+        })
+    }
+
+    /// Who viewed, changed or exported a case, asked of the server now. Team leads only.
+    pub fn case_access_record(&self, case_id: &str) -> Result<CaseAccessRecord, ClientError> {
+        self.access_record_request(AccessSubject::Case(case_id.to_owned()))?
+            .send()
+            .map(|entries| CaseAccessRecord {
+                case_id: case_id.to_owned(),
+                entries,
+            })
+    }
+
+    /// What one worker in the team did, asked of the server now. Team leads only.
+    pub fn worker_activity(&self, worker: &str) -> Result<WorkerActivity, ClientError> {
+        self.access_record_request(AccessSubject::Worker(worker.to_owned()))?
+            .send()
+            .map(|entries| WorkerActivity {
+                worker: worker.to_owned(),
+                entries,
+            })
+    }
+
+    /// The server's view kept at the last sync, with alerts named from the cases here.
+    fn server_team_view(&self) -> Result<Option<ServerTeamView>, ClientError> {
+        let Some(kept) = self.store.team_overview()? else {
+            return Ok(None);
+        };
+        let overview: TeamOverview = match serde_json::from_str(&kept.body) {
+            Ok(overview) => overview,
+            Err(error) => {
+                // Written by this device from an answer it checked; a newer
+                // format is replaced at the next sync.
+                tracing::warn!(%error, "the kept team view could not be read");
+                return Ok(None);
+            }
+        };
+        let ids: Vec<&str> = overview
+            .alerts
+            .iter()
+            .map(|alert| alert.case_id.as_str())
+            .collect();
+        let rows = self.store.case_rows(&ids)?;
+        let row_of = |case_id: &str| rows.iter().find(|row| row.case_id == case_id);
+        let alerts = overview
+            .alerts
+            .iter()
+            .map(|alert| LoneWorkerAlertView {
+                id: alert.id,
+                case_id: alert.case_id.clone(),
+                case_reference: row_of(&alert.case_id).and_then(|row| row.reference.clone()),
+                case_summary: row_of(&alert.case_id).map(|row| row.summary.clone()),
+                worker: alert.worker.clone(),
+                expected_end: alert.expected_end.clone(),
+                raised_at: alert.raised_at.clone(),
+                resolved_at: alert.resolved_at.clone(),
+                deliveries: alert
+                    .deliveries
+                    .iter()
+                    .map(|delivery| AlertDeliveryView {
+                        channel: delivery.channel.clone(),
+                        delivered: delivery.delivered,
+                        attempts: delivery.attempts,
+                        last_error: delivery.last_error.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        let devices = overview
+            .devices
+            .into_iter()
+            .map(|device| TeamLaptop {
+                device_id: device.device_id,
+                user: device.user,
+                hostname: device.hostname,
+                os: device.os,
+                app_version: device.app_version,
+                last_sync_at: device.last_sync_at,
+                revoked: device.revoked,
+            })
+            .collect();
+        Ok(Some(ServerTeamView {
+            fetched_at: kept.fetched_at,
+            devices,
+            alerts,
+        }))
     }
 }

@@ -10,6 +10,7 @@ pub mod attachments;
 pub mod error;
 pub mod session;
 pub mod sync;
+pub mod team;
 
 pub use error::ApiError;
 

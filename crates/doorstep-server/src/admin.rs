@@ -69,6 +69,11 @@ pub enum AdminAction {
         name: String,
         role: Role,
     },
+    /// Moves a user to another team; `None` takes them out of every team (admins only).
+    SetUserTeam {
+        name: String,
+        team: Option<String>,
+    },
     ListUsers,
     ListDevices,
     ListAlerts {
@@ -179,6 +184,30 @@ pub async fn run<S: Storage>(
                             "user": user.name,
                             "from": account.role.as_str(),
                             "to": role.as_str(),
+                        })),
+                ])
+                .await?;
+            json!({ "user": user })
+        }
+        AdminAction::SetUserTeam { name, team } => {
+            let account = storage
+                .users()
+                .await?
+                .into_iter()
+                .find(|user| name_key(&user.name) == name_key(&name))
+                .ok_or_else(|| StorageError::no_such_user(name.trim()))?;
+            if account.role != Role::Admin && team.is_none() {
+                return Err(AdminError::TeamRequired(account.role));
+            }
+            let user = storage.set_user_team(&name, team.as_deref()).await?;
+            storage
+                .record_audit(vec![
+                    AuditEvent::new("admin_user_team_changed")
+                        .by(operator())
+                        .detail(json!({
+                            "user": user.name,
+                            "from": account.team,
+                            "to": user.team,
                         })),
                 ])
                 .await?;

@@ -292,11 +292,15 @@ async fn push_one<S: Storage>(
         {
             let served = caller.device.synced_cursor;
             handover = served > 0
-                && state
+                && (state
                     .storage
                     .access_left_scope(&reader.scope(), served, i64::MAX)
                     .await?
-                    .contains(&push.case_id);
+                    .contains(&push.case_id)
+                    || past_readers(state, reader, served, i64::MAX)
+                        .await?
+                        .iter()
+                        .any(|before| before.may_see(&record.facts)));
             if !handover {
                 return not_yours();
             }
@@ -632,8 +636,11 @@ async fn cases_that_left<S: Storage>(
         .access_left_scope(&reader.scope(), since, response.cursor)
         .await?;
     let mut removed = Vec::new();
+    let mut considered = std::collections::HashSet::new();
     for case_id in candidates {
-        if response.cases.iter().any(|case| case.case_id == case_id) {
+        if !considered.insert(case_id.clone())
+            || response.cases.iter().any(|case| case.case_id == case_id)
+        {
             continue;
         }
         let still_visible = state
@@ -645,7 +652,44 @@ async fn cases_that_left<S: Storage>(
             removed.push(case_id);
         }
     }
+    // A change of the user's own role or team: every case they could see
+    // before it and may not now.
+    for before in past_readers(state, reader, since, response.cursor).await? {
+        for record in state
+            .storage
+            .cases_changed(&before.scope(), 0, i64::MAX)
+            .await?
+        {
+            if before.may_see(&record.facts)
+                && !reader.may_see(&record.facts)
+                && considered.insert(record.case_id.clone())
+            {
+                removed.push(record.case_id);
+            }
+        }
+    }
     Ok(removed)
+}
+
+/// The reader as they were before each change of their role or team in
+/// `(after, up_to]` of the feed.
+async fn past_readers<S: Storage>(
+    state: &AppState<S>,
+    reader: &Reader,
+    after: i64,
+    up_to: i64,
+) -> Result<Vec<Reader>, ApiFailure> {
+    Ok(state
+        .storage
+        .user_access_changes(&reader.user, after, up_to)
+        .await?
+        .into_iter()
+        .map(|past| Reader {
+            user: reader.user.clone(),
+            role: past.role,
+            team: past.team_key,
+        })
+        .collect())
 }
 
 fn summary(record: CaseRecord) -> CaseSummary {

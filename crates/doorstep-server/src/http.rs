@@ -25,9 +25,11 @@ use crate::cases::{self, CaseDocumentResponse};
 use crate::metrics::Metrics;
 use crate::sessions::{self, Caller};
 use crate::storage::Storage;
+use crate::team;
 use crate::tls::PeerAddress;
 use crate::tokens::TokenLifetimes;
 use doorstep_protocol::attachments::AttachmentStatus;
+use doorstep_protocol::team::{AccessRecord, DeviceAuditReceipt, DeviceAuditUpload, TeamOverview};
 
 /// A request that takes longer than this is answered 408 rather than left hanging.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -81,6 +83,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/v1/attachments/{sha256}"),
     ("GET", "/v1/attachments/{sha256}"),
     ("GET", "/v1/attachments/{sha256}/status"),
+    ("POST", "/v1/audit"),
+    ("GET", "/v1/team"),
+    ("GET", "/v1/team/audit"),
 ];
 
 /// The API description, written by hand and checked against [`ROUTES`].
@@ -106,6 +111,9 @@ pub fn router<S: Storage>(state: AppState<S>) -> Router {
             "/v1/attachments/{sha256}/status",
             get(attachment_status::<S>),
         )
+        .route("/v1/audit", post(record_device_audit::<S>))
+        .route("/v1/team", get(team_overview::<S>))
+        .route("/v1/team/audit", get(team_access_record::<S>))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_MESSAGE_BYTES))
@@ -290,6 +298,37 @@ async fn read_case<S: Storage>(
     Path(case_id): Path<String>,
 ) -> Result<Json<CaseDocumentResponse>, ApiFailure> {
     cases::read(&state, &caller, &case_id).await.map(Json)
+}
+
+async fn record_device_audit<S: Storage>(
+    State(state): State<AppState<S>>,
+    caller: Caller,
+    ApiJson(upload): ApiJson<DeviceAuditUpload>,
+) -> Result<Json<DeviceAuditReceipt>, ApiFailure> {
+    team::record_device_audit(&state, &caller, upload)
+        .await
+        .map(Json)
+}
+
+async fn team_overview<S: Storage>(
+    State(state): State<AppState<S>>,
+    caller: Caller,
+) -> Result<Json<TeamOverview>, ApiFailure> {
+    team::overview(&state, &caller).await.map(Json)
+}
+
+async fn team_access_record<S: Storage>(
+    State(state): State<AppState<S>>,
+    caller: Caller,
+    query: Result<Query<team::AccessQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<AccessRecord>, ApiFailure> {
+    let Query(query) = query.map_err(|rejection| {
+        ApiFailure::bad_request(format!(
+            "The query is not understood: {}. Use ?case_id=ID or ?worker=NAME, and optionally &limit=N.",
+            rejection.body_text()
+        ))
+    })?;
+    team::access_record(&state, &caller, query).await.map(Json)
 }
 
 async fn sync<S: Storage>(

@@ -19,5 +19,6 @@ pub mod metrics;
 pub mod serve;
 pub mod sessions;
 pub mod storage;
+pub mod team;
 pub mod tls;
 pub mod tokens;

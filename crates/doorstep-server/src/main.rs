@@ -183,6 +183,18 @@ enum UserCommand {
         #[arg(long, value_parser = parse_role)]
         role: Role,
     },
+    /// Move a user to another team. It applies to their next request, and
+    /// their laptop then removes the cases they may no longer see, after
+    /// sending any unsent work on them.
+    SetTeam {
+        name: String,
+        /// The new team's name (see `admin team list`).
+        #[arg(long, conflicts_with = "no_team", required_unless_present = "no_team")]
+        team: Option<String>,
+        /// Take an admin out of every team.
+        #[arg(long)]
+        no_team: bool,
+    },
     /// List users.
     List,
 }
@@ -316,6 +328,9 @@ async fn run_admin(storage: StorageArgs, json: bool, command: AdminCommand) -> R
         },
         AdminCommand::User(UserCommand::SetRole { name, role }) => {
             AdminAction::SetUserRole { name, role }
+        }
+        AdminCommand::User(UserCommand::SetTeam { name, team, .. }) => {
+            AdminAction::SetUserTeam { name, team }
         }
         AdminCommand::User(UserCommand::List) => AdminAction::ListUsers,
         AdminCommand::Device(DeviceCommand::List) => AdminAction::ListDevices,

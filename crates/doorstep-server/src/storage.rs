@@ -213,6 +213,10 @@ pub const ALERT_COLUMNS: &str =
 /// The same, as `RETURNING` names them.
 pub const ALERT_FIELDS: &str = "id, case_id, team, worker, expected_end, raised_at, resolved_at";
 
+/// The audit columns, in the order both backends read them into an `AuditRecord`.
+pub const AUDIT_COLUMNS: &str =
+    "seq, server_time, device_time, actor, device_id, action, case_id, detail, prev_hash, hash";
+
 pub const CASE_COLUMNS: &str = "SELECT id, case_type, team, assigned_to, status, summary, heads,
      version, cursor, chunk_count, updated_at FROM cases";
 
@@ -275,6 +279,32 @@ pub enum DeliveryOutcome {
         error: String,
         retry_at: Option<i64>,
     },
+}
+
+/// How one way of sending an alert went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlertDeliveryState {
+    pub alert_id: i64,
+    pub channel: String,
+    pub attempts: i64,
+    pub delivered_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// Whose audit events to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuditSubject {
+    Case(String),
+    /// A user's name exactly as the audit log records it.
+    Actor(String),
+}
+
+/// The role and team a user had before a change to either.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastAccess {
+    pub role: Role,
+    /// The team's name key (trimmed, lowercased).
+    pub team_key: Option<String>,
 }
 
 /// Who is on a visit and when they expected to be done (RFC 3339).
@@ -613,6 +643,50 @@ pub trait Storage: Send + Sync + 'static {
         &self,
         open_only: bool,
     ) -> impl Future<Output = Result<Vec<LoneWorkerAlert>, StorageError>> + Send;
+
+    /// Alerts still open, and those resolved after `resolved_after` (RFC 3339); newest first.
+    fn recent_lone_worker_alerts(
+        &self,
+        resolved_after: &str,
+    ) -> impl Future<Output = Result<Vec<LoneWorkerAlert>, StorageError>> + Send;
+
+    /// Every way each of these alerts is sent, and how it went.
+    fn alert_deliveries(
+        &self,
+        alert_ids: Vec<i64>,
+    ) -> impl Future<Output = Result<Vec<AlertDeliveryState>, StorageError>> + Send;
+
+    /// Records events from a device's own audit log, each with its place in
+    /// that log, skipping any at or below the place recorded before, in one
+    /// transaction. Returns the highest place now recorded.
+    fn record_device_audit(
+        &self,
+        device_id: &str,
+        events: Vec<(i64, AuditEvent)>,
+    ) -> impl Future<Output = Result<i64, StorageError>> + Send;
+
+    /// Audit events about one case, or by one person, newest first.
+    fn audit_trail(
+        &self,
+        about: AuditSubject,
+        limit: i64,
+    ) -> impl Future<Output = Result<Vec<AuditRecord>, StorageError>> + Send;
+
+    /// Moves a user to another team, or out of every team (`None`).
+    fn set_user_team(
+        &self,
+        name: &str,
+        team: Option<&str>,
+    ) -> impl Future<Output = Result<User, StorageError>> + Send;
+
+    /// The access `user` had before each change of their role or team at a
+    /// feed cursor in `(after, up_to]`, oldest first.
+    fn user_access_changes(
+        &self,
+        user: &str,
+        after: i64,
+        up_to: i64,
+    ) -> impl Future<Output = Result<Vec<PastAccess>, StorageError>> + Send;
 
     /// The cursor of the latest committed write. Every write at or below it
     /// has committed, because writes commit in cursor order.

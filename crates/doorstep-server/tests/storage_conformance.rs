@@ -11,8 +11,8 @@ use doorstep_server::audit::AuditEvent;
 use doorstep_server::storage::postgres::PostgresStorage;
 use doorstep_server::storage::sqlite::SqliteStorage;
 use doorstep_server::storage::{
-    CaseWrite, CaseWriteOutcome, DeliveryOutcome, NewDevice, NewUser, OpenVisitFacts, Storage,
-    StorageError, TokenDigests,
+    AuditSubject, CaseWrite, CaseWriteOutcome, DeliveryOutcome, NewDevice, NewUser, OpenVisitFacts,
+    PastAccess, Storage, StorageError, TokenDigests,
 };
 
 fn tokens(tag: &str) -> TokenDigests {
@@ -621,6 +621,184 @@ async fn lone_working_story<S: Storage>(storage: &S) {
     );
     assert!(storage.lone_worker_alerts(true).await.unwrap().is_empty());
     assert_eq!(storage.lone_worker_alerts(false).await.unwrap().len(), 1);
+
+    // A team lead's list keeps a resolved alert for a while, with how it was sent.
+    let recent = storage
+        .recent_lone_worker_alerts("2026-12-03T10:04:59Z")
+        .await
+        .unwrap();
+    assert_eq!(recent.len(), 1);
+    assert!(
+        storage
+            .recent_lone_worker_alerts("2026-12-03T10:05:00Z")
+            .await
+            .unwrap()
+            .is_empty(),
+        "resolved before the window"
+    );
+    let sent = storage.alert_deliveries(vec![alert_id]).await.unwrap();
+    let summary: Vec<(&str, i64, bool, Option<&str>)> = sent
+        .iter()
+        .map(|state| {
+            (
+                state.channel.as_str(),
+                state.attempts,
+                state.delivered_at.is_some(),
+                state.last_error.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("email", 1, false, Some("451 try later")),
+            ("webhook", 1, true, None)
+        ]
+    );
+    assert!(storage.alert_deliveries(vec![]).await.unwrap().is_empty());
+}
+
+/// A device's own audit events are recorded once however often they come;
+/// access records read by case and by person; a change of role or team
+/// takes a place in the feed with the access from before it.
+async fn team_oversight_story<S: Storage>(storage: &S) {
+    let event = |action: &str| {
+        AuditEvent::new(action)
+            .by("amira.khan")
+            .device("dev_1", Some("2026-12-03T08:00:00.000Z".into()))
+            .case("LW-1")
+    };
+    let recorded = storage
+        .record_device_audit(
+            "dev_1",
+            vec![(1, event("device_viewed")), (2, event("device_exported"))],
+        )
+        .await
+        .unwrap();
+    assert_eq!(recorded, 2);
+    // The answer was lost and the device sends them again, with one more.
+    let recorded = storage
+        .record_device_audit(
+            "dev_1",
+            vec![
+                (1, event("device_viewed")),
+                (2, event("device_exported")),
+                (3, event("device_viewed")),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(recorded, 3);
+    let about_the_case = storage
+        .audit_trail(AuditSubject::Case("LW-1".into()), 100)
+        .await
+        .unwrap();
+    let actions: Vec<&str> = about_the_case
+        .iter()
+        .map(|record| record.action.as_str())
+        .filter(|action| action.starts_with("device_"))
+        .collect();
+    assert_eq!(
+        actions,
+        ["device_viewed", "device_exported", "device_viewed"],
+        "newest first, each once"
+    );
+    assert_eq!(
+        about_the_case[0].device_time.as_deref(),
+        Some("2026-12-03T08:00:00.000Z")
+    );
+    assert!(
+        about_the_case
+            .windows(2)
+            .all(|pair| pair[0].seq > pair[1].seq)
+    );
+    let by_amira = storage
+        .audit_trail(AuditSubject::Actor("amira.khan".into()), 2)
+        .await
+        .unwrap();
+    assert_eq!(by_amira.len(), 2, "the limit holds");
+    assert!(
+        by_amira
+            .iter()
+            .all(|record| record.actor.as_deref() == Some("amira.khan"))
+    );
+    assert!(matches!(
+        storage
+            .record_device_audit("dev_none", vec![(1, event("device_viewed"))])
+            .await
+            .unwrap_err(),
+        StorageError::NoSuchDevice(_)
+    ));
+    let verdict = doorstep_server::admin::verify_audit(storage).await.unwrap();
+    assert!(
+        verdict.intact,
+        "device events join the one hash chain: {verdict:?}"
+    );
+
+    // Moving amira to another team, then making her a team lead, each
+    // take a place in the feed; enabling her again changes no access.
+    let before = storage.feed_position().await.unwrap();
+    let moved = storage
+        .set_user_team("Amira.Khan", Some("housing east"))
+        .await
+        .unwrap();
+    assert_eq!(moved.team.as_deref(), Some("Housing East"));
+    storage
+        .set_user_role("amira.khan", Role::TeamLead)
+        .await
+        .unwrap();
+    storage
+        .set_user_role("amira.khan", Role::TeamLead)
+        .await
+        .unwrap();
+    storage
+        .set_user_disabled("amira.khan", false)
+        .await
+        .unwrap();
+    let after = storage.feed_position().await.unwrap();
+    assert_eq!(
+        after,
+        before + 2,
+        "only real changes of access move the feed"
+    );
+    let past = storage
+        .user_access_changes("AMIRA.KHAN", before, after)
+        .await
+        .unwrap();
+    assert_eq!(
+        past,
+        [
+            PastAccess {
+                role: Role::Caseworker,
+                team_key: Some("adults north".into()),
+            },
+            PastAccess {
+                role: Role::Caseworker,
+                team_key: Some("housing east".into()),
+            },
+        ]
+    );
+    assert!(
+        storage
+            .user_access_changes("amira.khan", after, i64::MAX)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(matches!(
+        storage
+            .set_user_team("amira.khan", Some("Nowhere"))
+            .await
+            .unwrap_err(),
+        StorageError::NotFound(_)
+    ));
+    assert!(matches!(
+        storage
+            .set_user_team("nobody", Some("Housing East"))
+            .await
+            .unwrap_err(),
+        StorageError::NotFound(_)
+    ));
 }
 
 #[tokio::test]
@@ -630,6 +808,7 @@ async fn the_whole_storage_api_behaves_the_same_on_embedded_sqlite() {
     accounts_story(&storage).await;
     devices_cases_and_audit_story(&storage).await;
     lone_working_story(&storage).await;
+    team_oversight_story(&storage).await;
 }
 
 /// A fresh database on the server DATABASE_URL names, dropped afterwards.
@@ -696,6 +875,7 @@ async fn the_whole_storage_api_behaves_the_same_on_postgresql() {
         accounts_story(&storage).await;
         devices_cases_and_audit_story(&storage).await;
         lone_working_story(&storage).await;
+        team_oversight_story(&storage).await;
         // A second node starting on the same database finds it migrated.
         let second_node = PostgresStorage::connect(&url).await.unwrap();
         assert_eq!(

@@ -267,6 +267,30 @@ pub(crate) fn records(
     rows.collect::<Result<Vec<_>, _>>().map_err(fail)
 }
 
+/// Events after `after_seq`, oldest first, at most `limit`.
+pub(crate) fn records_after(
+    conn: &Connection,
+    after_seq: u64,
+    limit: usize,
+) -> Result<Vec<AuditRecord>, StoreError> {
+    let fail = db("reading the audit log");
+    let mut statement = conn
+        .prepare_cached(&format!(
+            "SELECT {RECORD_COLUMNS} FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+        ))
+        .map_err(db("reading the audit log"))?;
+    let rows = statement
+        .query_map(
+            rusqlite::params![
+                i64::try_from(after_seq).unwrap_or(i64::MAX),
+                i64::try_from(limit).unwrap_or(i64::MAX)
+            ],
+            read_record,
+        )
+        .map_err(db("reading the audit log"))?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(fail)
+}
+
 /// Walks the whole chain, oldest first, and stops at the first break.
 pub(crate) fn verify(conn: &Connection) -> Result<AuditReport, StoreError> {
     let fail = || db("checking the audit log");

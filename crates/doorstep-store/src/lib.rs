@@ -22,6 +22,7 @@ mod audit;
 mod error;
 mod exchange;
 mod migrate;
+mod oversight;
 mod query;
 mod secret;
 mod store;
@@ -43,6 +44,7 @@ pub use exchange::{
     SyncProgressRecord, SyncSession, parse_heads,
 };
 pub use migrate::{MIGRATIONS, Migration, current_schema_version};
+pub use oversight::{KeptTeamOverview, TeamKpis, WeekFigures};
 pub use query::{CaseFilter, CaseSort, WorkerCaseload, fts_query};
 pub use secret::Secret;
 pub use store::{

@@ -26,6 +26,10 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_unlock",
         sql: include_str!("../../../migrations/device/0003_unlock.sql"),
     },
+    Migration {
+        name: "0004_team_oversight",
+        sql: include_str!("../../../migrations/device/0004_team_oversight.sql"),
+    },
 ];
 
 /// The schema version this build writes.

@@ -180,13 +180,30 @@ impl DeviceStore {
             })
             .map_err(db("reading this device's identity"))?;
         let actor = ActorId::from(actor_bytes);
-        Ok(Self {
+        let mut store = Self {
             node: actor.to_hex_string(),
             conn,
             data_dir,
             database_path,
             actor,
-        })
+        };
+        // Rows from before a list column existed are filled in from the documents.
+        let stale: bool = store
+            .conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM case_projection WHERE status_changed_at IS NULL)",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(db("checking the case list"))?;
+        if stale {
+            let rebuilt = store.rebuild_projections()?;
+            tracing::info!(
+                rebuilt,
+                "filled in the case list from the documents after an upgrade"
+            );
+        }
+        Ok(store)
     }
 
     /// Closes the database, folding the write-ahead log back into the file.
@@ -1096,7 +1113,8 @@ fn add_outbox(
 const PROJECTION_COLUMNS: &str = "p.case_id, p.reference, p.case_type, p.status, p.summary, \
     p.assigned_to, p.team, p.due_date, p.risk_warnings, p.people_names, p.narrative, \
     p.notes_text, p.note_count, p.open_task_count, p.next_visit_at, p.open_visit_expected_end, \
-    p.conflict_count, p.created_by, p.created_at, p.updated_by, p.updated_at";
+    p.conflict_count, p.created_by, p.created_at, p.updated_by, p.updated_at, \
+    coalesce(p.status_changed_at, p.created_at)";
 
 pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<(), StoreError> {
     let json = |list: &[String]| serde_json::Value::from(list.to_vec()).to_string();
@@ -1106,9 +1124,9 @@ pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<()
         "INSERT INTO case_projection (case_id, reference, case_type, status, summary, assigned_to,
              team, due_date, risk_warnings, people_names, narrative, notes_text, note_count,
              open_task_count, next_visit_at, open_visit_expected_end, conflict_count, created_by,
-             created_at, updated_by, updated_at)
+             created_at, updated_by, updated_at, status_changed_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20, ?21)
+             ?19, ?20, ?21, ?22)
          ON CONFLICT (case_id) DO UPDATE SET
              reference = excluded.reference, case_type = excluded.case_type,
              status = excluded.status, summary = excluded.summary,
@@ -1120,7 +1138,7 @@ pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<()
              open_visit_expected_end = excluded.open_visit_expected_end,
              conflict_count = excluded.conflict_count, created_by = excluded.created_by,
              created_at = excluded.created_at, updated_by = excluded.updated_by,
-             updated_at = excluded.updated_at",
+             updated_at = excluded.updated_at, status_changed_at = excluded.status_changed_at",
         )
         .map_err(db("updating the case list"))?;
     upsert
@@ -1146,6 +1164,7 @@ pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<()
             p.created_at.millis(),
             p.updated_by,
             p.updated_at.millis(),
+            p.status_changed_at.millis(),
         ])
         .map_err(db("updating the case list"))?;
     Ok(())
@@ -1187,6 +1206,7 @@ fn read_projection(row: &rusqlite::Row<'_>) -> rusqlite::Result<CaseProjection> 
         created_at: Timestamp(row.get(18)?),
         updated_by: row.get(19)?,
         updated_at: Timestamp(row.get(20)?),
+        status_changed_at: Timestamp(row.get(21)?),
     })
 }
 

@@ -161,6 +161,25 @@ pub fn sync_now(
         };
         files.send_files()?;
         files.fetch_files(options)?;
+        crate::oversight::send_audit_log(
+            store,
+            connection,
+            credentials,
+            &mut access,
+            &server,
+            &session.user,
+        )?;
+        if doorstep_core::access::Role::parse(&session.role)
+            == Some(doorstep_core::access::Role::TeamLead)
+        {
+            crate::oversight::fetch_team_overview(
+                store,
+                connection,
+                credentials,
+                &mut access,
+                &server,
+            )?;
+        }
         outcome.unsynced_changes = store.unsynced_change_count()?;
         outcome.files_to_send = store.pending_upload_count()?;
         outcome.everything_acknowledged = store.everything_acknowledged()?;
@@ -552,7 +571,7 @@ fn elapsed_ms(since: Instant) -> u64 {
 }
 
 /// Runs `call` with the access token, renewing it once if it expired.
-fn with_access<T>(
+pub(crate) fn with_access<T>(
     connection: &ServerConnection,
     credentials: &Credentials,
     access: &mut String,

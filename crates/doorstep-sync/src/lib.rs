@@ -15,10 +15,12 @@
 pub mod credentials;
 pub mod engine;
 pub mod error;
+pub mod oversight;
 pub mod schedule;
 pub mod wire;
 
 pub use credentials::Credentials;
 pub use engine::{SyncOptions, SyncOutcome, SyncProgress, sync_now};
 pub use error::SyncError;
-pub use wire::ServerConnection;
+pub use oversight::access_record;
+pub use wire::{AccessSubject, ServerConnection};

@@ -13,6 +13,7 @@ use doorstep_protocol::attachments::AttachmentStatus;
 use doorstep_protocol::error::codes;
 use doorstep_protocol::session::{RefreshRequest, SessionTokens, SignInRequest};
 use doorstep_protocol::sync::{SyncRequest, SyncResponse};
+use doorstep_protocol::team::{AccessRecord, DeviceAuditReceipt, DeviceAuditUpload, TeamOverview};
 use flate2::Compression;
 use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
@@ -40,6 +41,13 @@ pub struct Traffic {
 }
 
 /// A connection to one Doorstep server.
+/// Whose access record to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessSubject {
+    Case(String),
+    Worker(String),
+}
+
 #[derive(Debug, Clone)]
 pub struct ServerConnection {
     base: Url,
@@ -104,6 +112,41 @@ impl ServerConnection {
         request: &SyncRequest,
     ) -> Result<(SyncResponse, Traffic), SyncError> {
         self.post_json("v1/sync", Some(access_token), request)
+    }
+
+    /// Sends events from this device's audit log.
+    pub fn upload_audit(
+        &self,
+        access_token: &str,
+        upload: &DeviceAuditUpload,
+    ) -> Result<(DeviceAuditReceipt, Traffic), SyncError> {
+        self.post_json("v1/audit", Some(access_token), upload)
+    }
+
+    /// A team lead's view of the team: laptops and lone-worker alerts.
+    pub fn team_overview(&self, access_token: &str) -> Result<(String, Traffic), SyncError> {
+        let request = self.http.get(self.route("v1/team")?);
+        let (body, received) = self.send(request, access_token)?;
+        // Checked here, kept as the server's own words.
+        decode::<TeamOverview>(&body)?;
+        let text = String::from_utf8(body)
+            .map_err(|error| SyncError::BadAnswer(format!("the answer is not text: {error}")))?;
+        Ok((text, Traffic { sent: 0, received }))
+    }
+
+    /// Who accessed a case of the team, or what a worker in it did.
+    pub fn team_access_record(
+        &self,
+        access_token: &str,
+        subject: &AccessSubject,
+    ) -> Result<AccessRecord, SyncError> {
+        let mut url = self.route("v1/team/audit")?;
+        match subject {
+            AccessSubject::Case(case_id) => url.query_pairs_mut().append_pair("case_id", case_id),
+            AccessSubject::Worker(worker) => url.query_pairs_mut().append_pair("worker", worker),
+        };
+        let (body, _) = self.send(self.http.get(url), access_token)?;
+        decode(&body)
     }
 
     /// Where an upload of `sha256` for `case_id` stands; `None` if the

@@ -37,6 +37,7 @@ import {
   textOf,
   toDateTimeLocal,
 } from './case-page-format'
+import { ACCESS_SECTION, accessSectionMarkup, type AccessRecordState } from './case-page-access'
 import { attachmentPreviewKey, signaturePreviewKey, type PreviewState } from './case-page-previews'
 import {
   REASSIGN_SECTION,
@@ -86,6 +87,8 @@ export interface CasePageModel {
   reassign: ReassignChoices | null
   /** The reassignment just saved, for the success banner; null otherwise. */
   reassignSaved: Reassignment | null
+  /** For a team lead, the server's access record as far as it has been asked for; null for anyone else. Absent: null. */
+  accessRecord?: AccessRecordState | null
 }
 
 const LONE_WORKING_MESSAGE =
@@ -1188,7 +1191,15 @@ export function casePageMarkup(model: CasePageModel): SafeHtml {
   const deciding = showsDecisionForm(model)
   const reassigning = model.reassign !== null
   // Reassign sits after the case details, where Assigned to is.
-  const sections = [...(deciding ? [DECISION_SECTION] : []), SECTIONS[0], ...(reassigning ? [REASSIGN_SECTION] : []), ...SECTIONS.slice(1)]
+  const access = model.accessRecord ?? null
+  const sections = [
+    ...(deciding ? [DECISION_SECTION] : []),
+    SECTIONS[0],
+    ...(reassigning ? [REASSIGN_SECTION] : []),
+    ...SECTIONS.slice(1),
+    // Last: for a lead looking into the case, after everything on it.
+    ...(access !== null ? [ACCESS_SECTION] : []),
+  ]
   return html`
     ${model.problems.length > 0 && errorSummary(model.problems)}
     ${riskBanner(activeRisks(view))}
@@ -1217,7 +1228,8 @@ export function casePageMarkup(model: CasePageModel): SafeHtml {
     ${section('case-consent', 'Consent', consent(model))}
     ${section('case-attachments', 'Attachments', attachments(model))}
     ${section('case-timeline', 'Timeline', timeline(model))}
-    ${section('case-review', 'Review', review(model))}`
+    ${section('case-review', 'Review', review(model))}
+    ${access !== null && section(ACCESS_SECTION.id, ACCESS_SECTION.title, accessSectionMarkup(access))}`
 }
 
 export function loadingMarkup(): SafeHtml {

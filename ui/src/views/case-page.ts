@@ -21,6 +21,7 @@ import {
   setField,
   setNarrative,
   reviewCase,
+  caseAccessRecord,
   showCase,
   submitForReview,
   teamCaseload,
@@ -68,6 +69,8 @@ import {
   notFoundMarkup,
   type Panel,
 } from './case-page-markup'
+import { accessFailure } from './access-record'
+import { ACCESS_BUTTON_ID, NOT_ASKED, accessResultMessage, type AccessRecordState } from './case-page-access'
 import { Previews, attachmentPreviewKey, signaturePreviewKey } from './case-page-previews'
 import {
   REASSIGN_SAVED_ID,
@@ -180,6 +183,8 @@ class CasePageController {
   private team: ReassignChoices | null = null
   /** The reassignment just saved, for the success banner until the next change. */
   private reassignSaved: Reassignment | null = null
+  /** A team lead's request for the server's access record: asked for only when they press the button. */
+  private accessRecord: AccessRecordState = NOT_ASKED
   /** Pictures being read from Rust, so a second click does not read them twice. */
   private readonly loadingPictures = new Set<string>()
   // Views are not told when the app replaces them; every page change comes
@@ -368,6 +373,7 @@ class CasePageController {
         reviewSaved: this.reviewSaved,
         reassign: this.team,
         reassignSaved: this.reassignSaved,
+        accessRecord: this.teamLead ? this.accessRecord : null,
       }),
     )
     restoreDrafts(this.content, drafts)
@@ -493,6 +499,36 @@ class CasePageController {
     this.render({ focus: buttonId })
   }
 
+  /**
+   * A team lead's access record for the case, from the server there and
+   * then. Focus stays on the button; the result is announced. Offline, the
+   * section says so and nothing else on the page changes.
+   */
+  private async showAccessRecord(): Promise<void> {
+    if (this.accessRecord.kind === 'asking') return
+    this.accessRecord = { kind: 'asking' }
+    this.render({ focus: ACCESS_BUTTON_ID })
+    let next: AccessRecordState
+    try {
+      const record = await caseAccessRecord(this.caseId)
+      next = { kind: 'shown', entries: record.entries, at: new Date() }
+    } catch (error) {
+      if (handleLocked(error)) {
+        this.accessRecord = NOT_ASKED
+        return
+      }
+      next = { kind: 'failed', failure: accessFailure(error) }
+    }
+    this.accessRecord = next
+    if (!this.stillShown()) return
+    // Whatever the lead moved on to while the server answered keeps focus.
+    const active = document.activeElement
+    const inPage = active !== null && this.content.contains(active)
+    this.render({ focus: !inPage ? null : active.tagName === 'H1' ? 'heading' : active.id !== '' ? active.id : null })
+    const message = accessResultMessage(next)
+    if (message !== null) announce(message)
+  }
+
   // -------------------------------------------------------------------------
   // Events
   // -------------------------------------------------------------------------
@@ -543,6 +579,9 @@ class CasePageController {
         if (sha !== null) void this.togglePicture(signaturePreviewKey(consentId), target.id, sha)
         return
       }
+      case 'show-access-record':
+        void this.showAccessRecord()
+        return
       case 'toggle-task': {
         const taskId = data['task'] ?? ''
         const done = data['done'] === 'yes' ? 'yes' : 'no'

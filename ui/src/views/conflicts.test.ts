@@ -3,7 +3,7 @@ import { UNLOCK_PATH, resetLockState } from '../idle'
 import type { FieldConflict } from '../ipc'
 import { mockDevice, mountView, textOf } from '../test/fake-backend'
 import { settle } from '../test/fixtures'
-import { conflictsView, keepLabel, resolvedMessage } from './conflicts'
+import { caseAbout, conflictsView, keepLabel, resolvedMessage } from './conflicts'
 
 const ME = 'sam.caseworker'
 
@@ -49,6 +49,26 @@ describe('the conflicts page', () => {
     ])
     expect(page.querySelectorAll('.doorstep-conflict')).toHaveLength(2)
     expect(document.activeElement?.textContent).toBe('Phone number (person)')
+  })
+
+  it('says which case each conflict is on, by reference, and who it is assigned to', async () => {
+    mockDevice({ cases: 'sample', role: 'team-lead', user: 'lee.lead' })
+    const page = mountView(conflictsView)
+    await settle()
+    const cases = [...page.querySelectorAll<HTMLElement>('.doorstep-conflict-case')].map((section) => [
+      textOf(section.querySelector('h2')),
+      textOf(section.querySelector('[data-conflict-case-about]')),
+    ])
+    expect(cases).toEqual([
+      ['Falls risk at home: grab rails and a pendant alarm', 'ASC-2026-0188. Assigned to sam.caseworker.'],
+      ['Noise complaint: late-night music from the flat above', 'EH-2026-0077. Assigned to sam.caseworker.'],
+    ])
+  })
+
+  it('says a case with no reference yet is not assigned, when it is not', () => {
+    expect(caseAbout({ reference: null, assignedTo: null })).toBe('Not assigned.')
+    expect(caseAbout({ reference: null, assignedTo: 'jo.duty' })).toBe('Assigned to jo.duty.')
+    expect(caseAbout({ reference: 'HOU-2026-0433', assignedTo: ' ' })).toBe('HOU-2026-0433. Not assigned.')
   })
 
   it('with none, says there are none', async () => {

@@ -111,6 +111,14 @@ function conflictCard(item: CaseConflicts, conflict: FieldConflict, key: string,
     </div>`
 }
 
+/** "HOU-2026-0412. Assigned to sam.caseworker.": whose case it is, so a lead knows who to ask. */
+export function caseAbout(item: Pick<CaseConflicts, 'reference' | 'assignedTo'>): string {
+  const reference = item.reference ?? null
+  const assigned = item.assignedTo ?? null
+  const who = assigned === null || assigned.trim() === '' ? 'Not assigned.' : `Assigned to ${assigned}.`
+  return reference === null ? who : `${reference}. ${who}`
+}
+
 function conflictsMarkup(cases: readonly CaseConflicts[], user: string | null): SafeHtml {
   if (cases.length === 0) {
     return html`
@@ -124,9 +132,10 @@ function conflictsMarkup(cases: readonly CaseConflicts[], user: string | null): 
     ${cases.map(
       (item, caseIndex) => html`
         <section class="doorstep-conflict-case" aria-labelledby="conflict-case-${caseIndex}">
-          <h2 class="govuk-heading-m" id="conflict-case-${caseIndex}">
+          <h2 class="govuk-heading-m govuk-!-margin-bottom-2" id="conflict-case-${caseIndex}">
             <a class="govuk-link" href="#/cases/${encodeURIComponent(item.caseId)}">${item.summary}</a>
           </h2>
+          <p class="govuk-body" data-conflict-case-about>${caseAbout(item)}</p>
           ${item.conflicts.map((conflict, index) => conflictCard(item, conflict, `conflict-${caseIndex}-${index}`, user))}
         </section>`,
     )}`

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { WorkerCaseload } from '../ipc'
-import { caseloadCsv, caseloadFileName, caseloadTotals, csvField, otherOpen } from './team-figures'
+import { caseloadCsv, caseloadFileName, caseloadTotals, csvField, formatDays, otherOpen, weeklyCsv, weeklyFileName } from './team-figures'
 
 function worker(name: string | null, counts: Partial<Omit<WorkerCaseload, 'worker'>> = {}): WorkerCaseload {
   return {
@@ -82,5 +82,33 @@ describe('adding up the caseload', () => {
     expect(otherOpen(ALEX)).toBe(0)
     // Figures from an older laptop that do not add up never draw a negative bar.
     expect(otherOpen(worker('x', { openCases: 1, inProgress: 2 }))).toBe(0)
+  })
+})
+
+describe('the weekly figures', () => {
+  const WEEKS = [
+    { weekStarting: '2026-10-05', opened: 6, closed: 5 },
+    { weekStarting: '2026-10-12', opened: 4, closed: 6 },
+    { weekStarting: '2026-11-23', opened: 2, closed: 1 },
+  ]
+
+  it('as a CSV file: a header, a record per week by its Monday, and the total', () => {
+    expect(weeklyCsv(WEEKS)).toBe('Week starting,Opened,Closed\r\n2026-10-05,6,5\r\n2026-10-12,4,6\r\n2026-11-23,2,1\r\nTotal,12,12\r\n')
+    expect(weeklyCsv([])).toBe('Week starting,Opened,Closed\r\nTotal,0,0\r\n')
+  })
+
+  it('keeps a week a spreadsheet would run as a formula as plain text', () => {
+    expect(weeklyCsv([{ weekStarting: '=1+1', opened: 1, closed: 0 }]).split('\r\n')[1]).toBe("'=1+1,1,0")
+  })
+
+  it('is named for the day the figures are from', () => {
+    expect(weeklyFileName(new Date(2026, 10, 28, 9).getTime())).toBe('team-weekly-figures-2026-11-28.csv')
+  })
+
+  it('gives the median in days to one decimal place', () => {
+    expect(formatDays(9.5)).toBe('9.5 days')
+    expect(formatDays(1)).toBe('1 day')
+    expect(formatDays(0)).toBe('0 days')
+    expect(formatDays(12)).toBe('12 days')
   })
 })

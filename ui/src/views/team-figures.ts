@@ -1,7 +1,7 @@
 // The team's caseload figures as the page, the chart and the CSV file all
 // show them: one list of columns, so the three can never disagree about
 // what a column is called or how the total is made.
-import type { WorkerCaseload } from '../ipc'
+import type { WeekFigures, WorkerCaseload } from '../ipc'
 import { calendarDateOf } from '../time-format'
 
 export const NOT_ASSIGNED = 'Not assigned'
@@ -70,4 +70,37 @@ export function caseloadCsv(workers: readonly WorkerCaseload[]): string {
 /** team-caseload-2026-11-28.csv, dated the day the figures were worked out, in the laptop's time zone. */
 export function caseloadFileName(asOf: number): string {
   return `team-caseload-${calendarDateOf(new Date(asOf))}.csv`
+}
+
+// ---------------------------------------------------------------------------
+// Cases opened and closed each week
+// ---------------------------------------------------------------------------
+
+export const WEEKLY_HEADINGS = ['Week starting', 'Opened', 'Closed'] as const
+
+/** Each week's opened and closed added up. */
+export function weeklyTotals(weeks: readonly WeekFigures[]): { opened: number; closed: number } {
+  return weeks.reduce((sum, week) => ({ opened: sum.opened + week.opened, closed: sum.closed + week.closed }), { opened: 0, closed: 0 })
+}
+
+/** The weekly table as a CSV file: a header, a record per week (its Monday as YYYY-MM-DD, which spreadsheets read as a date) and the total. */
+export function weeklyCsv(weeks: readonly WeekFigures[]): string {
+  const totals = weeklyTotals(weeks)
+  const records: (string | number)[][] = [
+    [...WEEKLY_HEADINGS],
+    ...weeks.map((week) => [week.weekStarting, week.opened, week.closed]),
+    ['Total', totals.opened, totals.closed],
+  ]
+  return records.map((record) => record.map(csvField).join(',') + '\r\n').join('')
+}
+
+/** team-weekly-figures-2026-11-28.csv, dated the day the figures were worked out. */
+export function weeklyFileName(asOf: number): string {
+  return `team-weekly-figures-${calendarDateOf(new Date(asOf))}.csv`
+}
+
+/** "4.5 days", "1 day"; the median comes to one decimal place. */
+export function formatDays(days: number): string {
+  const text = days.toLocaleString('en-GB', { maximumFractionDigits: 1 })
+  return `${text} ${days === 1 ? 'day' : 'days'}`
 }

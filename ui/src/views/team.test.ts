@@ -1,15 +1,21 @@
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { DUTY_WORKER, SAMPLE_IDS } from '../../tests/e2e/fake-device'
+import { DUTY_WORKER, SAMPLE_IDS, WEBHOOK_ERROR } from '../../tests/e2e/fake-device'
 import { UNLOCK_PATH, resetLockState } from '../idle'
-import type { OverdueVisit, TeamCaseload, WorkerCaseload } from '../ipc'
+import type { OverdueVisit, TeamCaseload, TeamKpis, WorkerCaseload } from '../ipc'
 import { attachLiveRegion } from '../live-region'
 import { SYNC_FINISHED_EVENT } from '../sync-status'
 import { mockDevice, testContext, textOf } from '../test/fake-backend'
 import { settle } from '../test/fixtures'
+import { ALERTS_NOT_FETCHED, LAPTOPS_NOT_FETCHED } from './team-server'
 import {
   DOWNLOAD_CSV,
+  DOWNLOAD_WEEKLY_CSV,
+  LAPTOPS_HEADING,
+  NO_CLOSED_CASES,
   NO_OVERDUE_VISITS,
+  PERFORMANCE_HEADING,
+  SERVER_ALERTS_HEADING,
   OFFLINE_CAVEAT,
   ONLY_TEAM_LEADS,
   REFRESH_EVERY_MS,
@@ -22,11 +28,19 @@ const LEAD = { cases: 'sample', role: 'team-lead', user: 'lee.lead' } as const
 
 // happy-dom cannot draw on a canvas, so Chart.js itself is tried in the
 // browser tests; here a stand-in records what the page asks of it.
-const charts = vi.hoisted(() => ({ drawn: [] as { workers: number; destroyed: boolean }[] }))
+const charts = vi.hoisted(() => ({
+  drawn: [] as { workers: number; destroyed: boolean }[],
+  weekly: [] as { weeks: number; destroyed: boolean }[],
+}))
 vi.mock('./team-chart', () => ({
   drawCaseloadChart: (_canvas: HTMLCanvasElement, workers: readonly unknown[]) => {
     const chart = { workers: workers.length, destroyed: false }
     charts.drawn.push(chart)
+    return { destroy: () => (chart.destroyed = true) }
+  },
+  drawWeeklyChart: (_canvas: HTMLCanvasElement, weeks: readonly unknown[]) => {
+    const chart = { weeks: weeks.length, destroyed: false }
+    charts.weekly.push(chart)
     return { destroy: () => (chart.destroyed = true) }
   },
 }))
@@ -69,8 +83,14 @@ function visit(visitId: string, who: string, reference: string | null, minutesOv
 const OMAR_LATE = visit('v-omar', 'omar.hassan', 'ASC-2026-0300', 70)
 const PRIYA_LATE = visit('v-priya', 'priya.patel', 'HOU-2026-0501', 25)
 
-function answer(overdueVisits: OverdueVisit[], workers: WorkerCaseload[] = [OMAR, PRIYA, NOBODY]): TeamCaseload {
-  return { asOf: NOW.getTime(), workers, overdueVisits }
+const NO_KPIS: TeamKpis = { weeks: [], closedInPeriod: 0, medianDaysToClose: null }
+
+function answer(
+  overdueVisits: OverdueVisit[],
+  workers: WorkerCaseload[] = [OMAR, PRIYA, NOBODY],
+  extra: Partial<Pick<TeamCaseload, 'kpis' | 'fromServer'>> = {},
+): TeamCaseload {
+  return { asOf: NOW.getTime(), workers, overdueVisits, kpis: NO_KPIS, fromServer: null, ...extra }
 }
 
 /** Rust as far as this page asks it: `caseload()` is what team_caseload says now. */
@@ -496,5 +516,152 @@ describe('Your team, for anyone else', () => {
       `#/cases/${SAMPLE_IDS.dutyReferral}`,
       `#/cases/${SAMPLE_IDS.fireSafety}`,
     ])
+  })
+})
+
+describe('Your team: what the server said, and the last 8 weeks', () => {
+  const sectionHeadings = (page: HTMLElement) => [...page.querySelectorAll('[data-team-body] h2')].map((h) => textOf(h))
+  const rowsIn = (page: HTMLElement, selector: string) =>
+    [...page.querySelectorAll(`${selector} tbody tr`)].map((row) => [...row.children].map((cell) => textOf(cell)))
+
+  it('puts the server’s alerts, the performance figures and the laptops after the overdue visits, in that order', async () => {
+    mockDevice(LEAD)
+    const page = openTeam()
+    await settle()
+    expect(sectionHeadings(page)).toEqual(['Lone working', SERVER_ALERTS_HEADING, PERFORMANCE_HEADING, LAPTOPS_HEADING, 'Caseload by worker', 'Open cases by worker'])
+  })
+
+  it('lists the alerts the server raised, open first, with how each was sent, as the server reported at the last sync', async () => {
+    mockDevice(LEAD)
+    const page = openTeam()
+    await settle()
+    const part = page.querySelector<HTMLElement>('[data-team-server-alerts]')!
+    expect(textOf(part.querySelector('[data-server-reported]'))).toMatch(/^As the server reported at \d{1,2}(:\d\d)?(am|pm)\. 1 alert is open\.$/)
+    const rows = rowsIn(part, '')
+    expect(rows.map((row) => [row[0], row[1], row[4]])).toEqual([
+      [DUTY_WORKER, 'HOU-2026-0433', 'Open'],
+      ['sam.caseworker', 'EH-2026-0077', expect.stringMatching(/^Resolved at /)],
+    ])
+    const open = part.querySelector('tbody tr')!
+    expect(open.querySelector('a')?.getAttribute('href')).toBe(`#/cases/${SAMPLE_IDS.dutyReferral}`)
+    expect([...open.querySelectorAll('li')].map((li) => textOf(li))).toEqual([`Webhook not sent: 3 tries, last error: ${WEBHOOK_ERROR}`, 'Email sent after 2 tries'])
+  })
+
+  it('says plainly when the laptop has never fetched the team from the server', async () => {
+    mockDevice({ ...LEAD, lastSyncedMinutesAgo: null })
+    const page = openTeam()
+    await settle()
+    expect(textOf(page.querySelector('[data-team-server-alerts]'))).toBe(ALERTS_NOT_FETCHED)
+    expect(textOf(page.querySelector('[data-team-laptops]'))).toBe(LAPTOPS_NOT_FETCHED)
+    expect(page.querySelector('[data-team-server-alerts] table, [data-team-laptops] table')).toBeNull()
+  })
+
+  it('gives the median days to close and cases closed, and each week opened and closed with a total', async () => {
+    mockDevice(LEAD)
+    const page = openTeam()
+    await settle()
+    const kpis = [...page.querySelectorAll('[data-team-kpis] .govuk-summary-list__row')].map((row) => [
+      textOf(row.querySelector('dt')),
+      textOf(row.querySelector('dd')),
+    ])
+    expect(kpis).toEqual([
+      ['Median time to close a case', '9.5 days'],
+      ['Cases closed', '35'],
+    ])
+    const weeks = rowsIn(page, '[data-weekly-table]')
+    expect(weeks).toHaveLength(8)
+    expect(weeks.map((row) => row.slice(1))).toEqual([
+      ['6', '5'],
+      ['4', '6'],
+      ['7', '3'],
+      ['5', '4'],
+      ['8', '7'],
+      ['3', '5'],
+      ['6', '4'],
+      ['2', '1'],
+    ])
+    expect(weeks[7]![0]).toMatch(/^\d{1,2} \w+ \d{4} \(this week so far\)$/)
+    expect([...page.querySelectorAll('[data-weekly-table] tfoot tr > *')].map((cell) => textOf(cell))).toEqual(['Total', '41', '35'])
+    expect(textOf(page.querySelector('[data-weekly-table] caption'))).toBe('Cases opened and closed each week')
+    const canvas = page.querySelector('[data-weekly-chart-canvas]')!
+    expect(canvas.getAttribute('role')).toBe('img')
+    expect(canvas.getAttribute('aria-label')).toMatch(
+      /^Bar chart of the cases opened and closed in each of the last 8 weeks, from the week starting \d{1,2} \w+ \d{4} to this week\. 41 opened and 35 closed in all\. The table above has the same figures\.$/,
+    )
+  })
+
+  it('says when no case was closed in the 8 weeks, rather than a median of nothing', async () => {
+    mockTeam(() => answer([], undefined, { kpis: { weeks: [{ weekStarting: '2026-11-23', opened: 2, closed: 0 }], closedInPeriod: 0, medianDaysToClose: null } }))
+    const page = openTeam()
+    await settle()
+    expect(textOf(page.querySelector('[data-team-kpis]'))).toContain(NO_CLOSED_CASES)
+    expect(textOf(page.querySelector('[data-team-kpis]'))).toContain('Cases closed 0')
+  })
+
+  it('lists the laptops, never synced first and revoked last', async () => {
+    mockDevice(LEAD)
+    const page = openTeam()
+    await settle()
+    const rows = rowsIn(page, '[data-team-laptops]')
+    expect(rows.map((row) => [row[0], row[1]?.split(' ')[0]])).toEqual([
+      [DUTY_WORKER, 'RIV-LT-0201'],
+      ['alex.colleague', 'RIV-LT-0178'],
+      ['sam.caseworker', 'RIV-LT-0142'],
+      ['lee.lead', 'RIV-LT-0099'],
+      ['alex.colleague', 'RIV-LT-0077'],
+    ])
+    expect(rows[0]![3]).toBe('Never')
+    expect(rows[4]![1]).toContain('Revoked')
+    expect(rows[1]![3]).toMatch(/^3 days ago \(\d{1,2} \w+ \d{4} at .+\)$/)
+  })
+
+  it('links each worker’s name in the caseload to their activity, but not Not assigned', async () => {
+    mockDevice(LEAD)
+    const page = openTeam()
+    await settle()
+    const names = [...page.querySelectorAll('.doorstep-team-table tbody th')]
+    expect(names.map((th) => th.querySelector('a')?.getAttribute('href') ?? null)).toEqual([
+      '#/team/workers/alex.colleague',
+      '#/team/workers/sam.caseworker',
+      null,
+    ])
+  })
+
+  it('draws the weekly chart once, and frees it when the page is left', async () => {
+    charts.weekly = []
+    vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue({} as never)
+    mockDevice(LEAD)
+    openTeam()
+    await settle()
+    expect(charts.weekly).toEqual([{ weeks: 8, destroyed: false }])
+    syncFinished()
+    await settle()
+    expect(charts.weekly).toHaveLength(1)
+    leave?.()
+    expect(charts.weekly[0]?.destroyed).toBe(true)
+  })
+
+  it('downloads the weekly figures as team-weekly-figures-<date>.csv', async () => {
+    mockDevice(LEAD)
+    const page = openTeam()
+    await settle()
+    const blobs: Blob[] = []
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+      blobs.push(blob as Blob)
+      return 'blob:weekly'
+    })
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined)
+    const clicked: HTMLAnchorElement[] = []
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this)
+    })
+    const button = page.querySelector<HTMLButtonElement>('[data-download-weekly]')!
+    expect(textOf(button)).toBe(DOWNLOAD_WEEKLY_CSV)
+    button.click()
+    expect(clicked[0]?.download).toMatch(/^team-weekly-figures-\d{4}-\d{2}-\d{2}\.csv$/)
+    const lines = (await blobs[0]!.text()).replace(/^\uFEFF/, '').split('\r\n')
+    expect(lines[0]).toBe('Week starting,Opened,Closed')
+    expect(lines[1]).toMatch(/^\d{4}-\d{2}-\d{2},6,5$/)
+    expect(lines[9]).toBe('Total,41,35')
   })
 })

@@ -1,10 +1,12 @@
 // Your team (`/team`): for team leads, the visits that have run past their
-// expected end with no check-out (lone-working alerts) first, then each
-// worker's caseload as a table, a chart and a CSV file.
+// expected end with no check-out (lone-working alerts) first, then the
+// alerts the server raised, the team's performance over the last 8 weeks
+// (a table, a chart and a CSV file), the team's laptops and when each last
+// synced, and each worker's caseload as a table, a chart and a CSV file.
 //
-// Everything comes from the cases on this laptop, which for a lead are the
-// whole team's, so the page works offline but is only as fresh as the last
-// sync. It says when that was, and asks Rust again after every sync and
+// Everything comes from this laptop: its cases, which for a lead are the
+// whole team's, and what the server said about the team at the last sync.
+// So the page works offline but is only as fresh as the last sync. It says when that was, and asks Rust again after every sync and
 // every minute (overdue visits get later by the minute). A refresh redraws
 // only the parts whose figures changed, and never takes focus from where
 // the lead left it. Rust refuses the figures to anyone who is not a team
@@ -18,15 +20,29 @@ import {
   teamCaseload,
   type OverdueVisit,
   type TeamCaseload,
+  type TeamKpis,
+  type WeekFigures,
   type WorkerCaseload,
 } from '../ipc'
 import { announce } from '../live-region'
 import { onSyncFinished } from '../sync-status'
-import { formatDateTime, formatRelative, formatTime, isSameDay, parseInstant, plural } from '../time-format'
+import { formatCalendarDate, formatDateTime, formatRelative, formatTime, isSameDay, parseInstant, plural } from '../time-format'
 import { caseTitle } from './case-labels'
 import { pageHeading, problemBox } from './page-parts'
 import type { CaseloadChart } from './team-chart'
-import { CASELOAD_COLUMNS, caseloadCsv, caseloadFileName, caseloadTotals, workerName } from './team-figures'
+import {
+  CASELOAD_COLUMNS,
+  caseloadCsv,
+  caseloadFileName,
+  caseloadTotals,
+  formatDays,
+  weeklyCsv,
+  weeklyFileName,
+  weeklyTotals,
+  workerName,
+} from './team-figures'
+import { laptopsMarkup, serverAlertsMarkup } from './team-server'
+import { workerActivityPath } from './worker-activity'
 import type { View } from './view'
 
 export const TEAM_TITLE = 'Your team'
@@ -35,7 +51,12 @@ export const NO_OVERDUE_VISITS = 'No visits are overdue.'
 export const OFFLINE_CAVEAT = 'Doorstep cannot raise an alarm while a laptop is offline; this list only knows what has synced.'
 export const ONLY_TEAM_LEADS = 'Only team leads can see their team’s caseload.'
 export const DOWNLOAD_CSV = 'Download caseload as CSV'
+export const DOWNLOAD_WEEKLY_CSV = 'Download weekly figures (CSV)'
 export const SAME_FIGURES = 'The table above has the same figures.'
+export const SERVER_ALERTS_HEADING = 'Lone-worker alerts raised by the server'
+export const PERFORMANCE_HEADING = 'Performance over the last 8 weeks'
+export const LAPTOPS_HEADING = 'Laptops and their last sync'
+export const NO_CLOSED_CASES = 'No cases were closed in these 8 weeks'
 
 const LOADING = html`<p class="govuk-body">Loading your team’s caseload…</p>`
 
@@ -139,7 +160,9 @@ function caseloadTable(workers: readonly WorkerCaseload[]): SafeHtml {
           ${workers.map(
             (worker) => html`
               <tr class="govuk-table__row">
-                <th scope="row" class="govuk-table__header${worker.worker === null ? ' doorstep-team-unassigned' : ''}">${workerName(worker.worker)}</th>
+                <th scope="row" class="govuk-table__header${worker.worker === null ? ' doorstep-team-unassigned' : ''}">${worker.worker === null
+                  ? workerName(null)
+                  : html`<a class="govuk-link" href="#${workerActivityPath(worker.worker)}">${worker.worker}</a>`}</th>
                 ${CASELOAD_COLUMNS.map(
                   ({ key }) => html`<td class="govuk-table__cell govuk-table__cell--numeric">${count(worker[key], WARNING_COLUMNS.has(key))}</td>`,
                 )}
@@ -163,6 +186,7 @@ export function caseloadMarkup(workers: readonly WorkerCaseload[]): SafeHtml {
       <p class="govuk-body">Your team’s cases arrive when Doorstep syncs with the server.</p>`
   }
   return html`
+    <p class="govuk-body">Select a worker’s name to see what they have opened and changed, as the server recorded it.</p>
     ${caseloadTable(workers)}
     <button type="button" class="govuk-button govuk-button--secondary" data-download-csv data-focus-key="download-csv">${DOWNLOAD_CSV}</button>
     <h2 class="govuk-heading-m">Open cases by worker</h2>
@@ -170,6 +194,79 @@ export function caseloadMarkup(workers: readonly WorkerCaseload[]): SafeHtml {
       <canvas role="img" aria-label="${chartSummary(workers)}" data-team-chart-canvas></canvas>
     </div>
     <p class="govuk-body">${SAME_FIGURES} The chart shows the open cases only.</p>`
+}
+
+/** The weekly chart's text: what it shows in a sentence or two; the table has the rest. */
+export function weeklyChartSummary(weeks: readonly WeekFigures[]): string {
+  const totals = weeklyTotals(weeks)
+  const first = weeks[0]
+  return [
+    `Bar chart of the cases opened and closed in each of the last ${plural(weeks.length, 'week')}${first === undefined ? '' : `, from the week starting ${formatCalendarDate(first.weekStarting)} to this week`}.`,
+    `${totals.opened.toLocaleString('en-GB')} opened and ${totals.closed.toLocaleString('en-GB')} closed in all.`,
+    SAME_FIGURES,
+  ].join(' ')
+}
+
+function weeklyTable(weeks: readonly WeekFigures[]): SafeHtml {
+  const totals = weeklyTotals(weeks)
+  const last = weeks.length - 1
+  return html`
+    <div class="doorstep-table-scroll" role="region" aria-labelledby="team-weekly-caption" tabindex="0" data-focus-key="weekly-table">
+      <table class="govuk-table doorstep-compact-table" data-weekly-table>
+        <caption class="govuk-table__caption govuk-table__caption--s" id="team-weekly-caption">Cases opened and closed each week</caption>
+        <thead class="govuk-table__head">
+          <tr class="govuk-table__row">
+            <th scope="col" class="govuk-table__header">Week starting</th>
+            <th scope="col" class="govuk-table__header govuk-table__header--numeric">Opened</th>
+            <th scope="col" class="govuk-table__header govuk-table__header--numeric">Closed</th>
+          </tr>
+        </thead>
+        <tbody class="govuk-table__body">
+          ${weeks.map(
+            (week, index) => html`
+              <tr class="govuk-table__row">
+                <th scope="row" class="govuk-table__header">${formatCalendarDate(week.weekStarting)}${index === last && ' (this week so far)'}</th>
+                <td class="govuk-table__cell govuk-table__cell--numeric">${count(week.opened)}</td>
+                <td class="govuk-table__cell govuk-table__cell--numeric">${count(week.closed)}</td>
+              </tr>`,
+          )}
+        </tbody>
+        <tfoot>
+          <tr class="govuk-table__row doorstep-team-table__total">
+            <th scope="row" class="govuk-table__header">Total</th>
+            <td class="govuk-table__cell govuk-table__cell--numeric">${count(totals.opened)}</td>
+            <td class="govuk-table__cell govuk-table__cell--numeric">${count(totals.closed)}</td>
+          </tr>
+        </tfoot>
+      </table>
+    </div>`
+}
+
+/** The team's figures for the last 8 weeks: the median time to close and cases closed, then each week as a table, a file and a chart. */
+export function performanceMarkup(kpis: TeamKpis): SafeHtml {
+  const median = kpis.medianDaysToClose
+  return html`
+    <dl class="govuk-summary-list" data-team-kpis>
+      <div class="govuk-summary-list__row">
+        <dt class="govuk-summary-list__key">Median time to close a case</dt>
+        <dd class="govuk-summary-list__value">${median === null ? NO_CLOSED_CASES : formatDays(median)}</dd>
+      </div>
+      <div class="govuk-summary-list__row">
+        <dt class="govuk-summary-list__key">Cases closed</dt>
+        <dd class="govuk-summary-list__value">${kpis.closedInPeriod.toLocaleString('en-GB')}</dd>
+      </div>
+    </dl>
+    <p class="govuk-body">The median is the middle value, from opening to closing, over the cases closed in these weeks: half took less time, half took more.</p>
+    ${kpis.weeks.length === 0
+      ? html`<p class="govuk-body">There are no weekly figures yet.</p>`
+      : html`
+        ${weeklyTable(kpis.weeks)}
+        <button type="button" class="govuk-button govuk-button--secondary" data-download-weekly data-focus-key="download-weekly">${DOWNLOAD_WEEKLY_CSV}</button>
+        <h3 class="govuk-heading-s">Chart of cases opened and closed each week</h3>
+        <div class="doorstep-team-chart doorstep-team-chart--weekly" data-weekly-chart>
+          <canvas role="img" aria-label="${weeklyChartSummary(kpis.weeks)}" data-weekly-chart-canvas></canvas>
+        </div>
+        <p class="govuk-body">${SAME_FIGURES}</p>`}`
 }
 
 function freshnessMarkup(lastSyncedAt: string | null | undefined, now: Date): SafeHtml {
@@ -190,8 +287,25 @@ const DASHBOARD = html`
   <h2 class="govuk-heading-m">Lone working</h2>
   <div data-team-overdue></div>
   <p class="govuk-body">${OFFLINE_CAVEAT}</p>
+  <h2 class="govuk-heading-m">${SERVER_ALERTS_HEADING}</h2>
+  <div data-team-server-alerts></div>
+  <h2 class="govuk-heading-m">${PERFORMANCE_HEADING}</h2>
+  <div data-team-performance></div>
+  <h2 class="govuk-heading-m">${LAPTOPS_HEADING}</h2>
+  <div data-team-laptops></div>
   <h2 class="govuk-heading-m">Caseload by worker</h2>
   <div data-team-caseload></div>`
+
+/** An empty 8 weeks, for figures from a Rust that sends none. */
+const NO_KPIS: TeamKpis = { weeks: [], closedInPeriod: 0, medianDaysToClose: null }
+
+type ChartName = 'caseload' | 'weekly'
+
+/** The part of the page each chart is drawn in: redrawing the part frees its chart. */
+const CHART_PARTS: Readonly<Record<string, ChartName>> = {
+  '[data-team-caseload]': 'caseload',
+  '[data-team-performance]': 'weekly',
+}
 
 function notATeamLeadMarkup(): SafeHtml {
   return html`
@@ -228,7 +342,7 @@ class TeamPage {
   private timer: ReturnType<typeof setInterval> | undefined
   private requests = 0
   private left = false
-  private chart: CaseloadChart | null = null
+  private readonly charts: Record<ChartName, CaseloadChart | null> = { caseload: null, weekly: null }
   /** Whether the body holds the dashboard's sections (not loading, an error or the caseworker's message). */
   private dashboard = false
   /** What each part last showed, so a refresh that changed nothing redraws nothing. */
@@ -251,7 +365,8 @@ class TeamPage {
     this.urgent = container.querySelector<HTMLElement>('[data-team-alert]')!
     // Delegated, so the button works however often the table is redrawn.
     this.body.addEventListener('click', (event) => {
-      if (event.target instanceof Element && event.target.closest('[data-download-csv]')) this.download()
+      if (event.target instanceof Element && event.target.closest('[data-download-csv]')) this.downloadCaseload()
+      if (event.target instanceof Element && event.target.closest('[data-download-weekly]')) this.downloadWeekly()
       if (event.target instanceof Element && event.target.closest('[data-retry]')) {
         renderInto(this.body, LOADING)
         void this.load()
@@ -271,12 +386,13 @@ class TeamPage {
     this.left = true
     clearInterval(this.timer)
     clearTimeout(this.urgentTimer)
-    this.destroyChart()
+    this.destroyChart('caseload')
+    this.destroyChart('weekly')
   }
 
-  private destroyChart(): void {
-    this.chart?.destroy()
-    this.chart = null
+  private destroyChart(name: ChartName): void {
+    this.charts[name]?.destroy()
+    this.charts[name] = null
   }
 
   async load(): Promise<void> {
@@ -309,7 +425,8 @@ class TeamPage {
   /** Replaces the whole body with a message; `snapshot` null always redraws (an error box, with its retry). */
   private showOnly(content: SafeHtml, snapshot: string | null): void {
     if (snapshot !== null && this.shown.get('only') === snapshot) return
-    this.destroyChart()
+    this.destroyChart('caseload')
+    this.destroyChart('weekly')
     this.dashboard = false
     this.latest = null
     this.shown.clear()
@@ -327,6 +444,11 @@ class TeamPage {
     this.latest = caseload
     this.part('[data-team-freshness]', freshnessMarkup(lastSyncedAt, now))
     this.part('[data-team-overdue]', overdueMarkup(caseload.overdueVisits, now))
+    const fromServer = caseload.fromServer ?? null
+    const kpis = caseload.kpis ?? NO_KPIS
+    this.part('[data-team-server-alerts]', serverAlertsMarkup(fromServer, now))
+    if (this.part('[data-team-performance]', performanceMarkup(kpis))) this.drawWeeklyChart(kpis.weeks)
+    this.part('[data-team-laptops]', laptopsMarkup(fromServer, now))
     if (this.part('[data-team-caseload]', caseloadMarkup(caseload.workers))) this.drawChart(caseload.workers)
     this.announceOverdueChanges(caseload.overdueVisits)
   }
@@ -336,7 +458,8 @@ class TeamPage {
     if (this.shown.get(selector) === content.value) return false
     const target = this.body.querySelector<HTMLElement>(selector)
     if (target === null) return false
-    if (selector === '[data-team-caseload]') this.destroyChart()
+    const chart = CHART_PARTS[selector]
+    if (chart !== undefined) this.destroyChart(chart)
     this.replace(target, content)
     this.shown.set(selector, content.value)
     return true
@@ -365,11 +488,27 @@ class TeamPage {
       .then(({ drawCaseloadChart }) => {
         // The figures may have changed, or the page gone, while Chart.js loaded.
         if (this.left || !canvas.isConnected) return
-        this.destroyChart()
-        this.chart = drawCaseloadChart(canvas, workers)
+        this.destroyChart('caseload')
+        this.charts.caseload = drawCaseloadChart(canvas, workers)
       })
       .catch(() => {
         // The table holds the same figures, so the page stays useful without the chart.
+        box.hidden = true
+      })
+  }
+
+  private drawWeeklyChart(weeks: readonly WeekFigures[]): void {
+    const canvas = this.body.querySelector<HTMLCanvasElement>('[data-weekly-chart-canvas]')
+    const box = this.body.querySelector<HTMLElement>('[data-weekly-chart]')
+    if (canvas === null || box === null) return
+    if (typeof canvas.getContext !== 'function' || canvas.getContext('2d') === null) return
+    import('./team-chart')
+      .then(({ drawWeeklyChart }) => {
+        if (this.left || !canvas.isConnected) return
+        this.destroyChart('weekly')
+        this.charts.weekly = drawWeeklyChart(canvas, weeks)
+      })
+      .catch(() => {
         box.hidden = true
       })
   }
@@ -397,11 +536,19 @@ class TeamPage {
     }, 50)
   }
 
-  private download(): void {
+  private downloadCaseload(): void {
     if (this.latest === null) return
-    const name = caseloadFileName(this.latest.asOf)
+    this.download(caseloadFileName(this.latest.asOf), caseloadCsv(this.latest.workers))
+  }
+
+  private downloadWeekly(): void {
+    if (this.latest === null) return
+    this.download(weeklyFileName(this.latest.asOf), weeklyCsv((this.latest.kpis ?? NO_KPIS).weeks))
+  }
+
+  private download(name: string, csv: string): void {
     // The byte order mark tells Excel the file is UTF-8, so names with accents survive.
-    const blob = new Blob(['\uFEFF', caseloadCsv(this.latest.workers)], { type: 'text/csv;charset=utf-8' })
+    const blob = new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' })
     const url = URL.createObjectURL(blob)
     const link = document.createElement('a')
     link.href = url

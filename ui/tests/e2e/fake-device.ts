@@ -9,12 +9,24 @@
 // while locked, case commands reject with `locked`.
 //
 // Roles too: `device_status` reports the scenario's role, and only a team
-// lead gets review_queue, review_case and team_caseload, as
+// lead gets review_queue, review_case, team_caseload, team_alerts,
+// case_access_record and worker_activity, as
 // crates/doorstep-client/src/review.rs and team.rs have it. The server tells the device the role again at each
 // sync; `setServerRole` changes what it will say, and a review decision
 // sent by someone who is no longer a lead is refused, as the server does.
 // So is a caseworker's change of `assigned_to` to anyone but themselves:
 // set_field saves it on the laptop, as Rust does, and the sync is refused.
+//
+// The server's side of a lead's oversight too: the team's laptops and the
+// lone-worker alerts the server raised (with how it sent them), which the
+// laptop fetches at each sync and team_caseload and team_alerts give from
+// there, offline too; and the server's access log, which
+// case_access_record and worker_activity ask the server for there and
+// then, so they reject with `server_unreachable` while the server cannot
+// be reached (a scenario that starts offline, or `goOffline()`).
+// `serverRaisesAlert` has the server raise another alert, which the laptop
+// hears of at its next sync; an alert resolves once its visit's check-out
+// reaches the server.
 //
 // Files too: attach_file and attachment keep the bytes in memory under
 // their sha256. attach_file's bytes are the raw body (the payload is the
@@ -30,8 +42,16 @@
 // the page is open (drop the connection, slow a command down, finish a sync).
 import { emit } from '@tauri-apps/api/event'
 import type {
+  AccessEntry,
   AppInfo,
+  CaseAccessRecord,
   LockStatus,
+  LoneWorkerAlert,
+  ServerTeamView,
+  TeamAlerts,
+  TeamDevice,
+  TeamKpis,
+  WorkerActivity,
   CaseConflicts,
   CaseList,
   CasePage,
@@ -108,6 +128,18 @@ export interface FakeScenario {
   pin?: string
   /** Start locked (needs `pin`). */
   locked?: boolean
+}
+
+/** What the server holds about a lead's team: it reaches the laptop only at a sync. */
+interface ServerTeam {
+  devices: TeamDevice[]
+  /** Newest first. */
+  alerts: LoneWorkerAlert[]
+  /** Which visit each alert is about, so its check-out can resolve it. */
+  alertVisits: Map<number, string>
+  /** The access log, oldest first. */
+  accessLog: AccessEntry[]
+  kpis: TeamKpis
 }
 
 const MINUTE = 60_000
@@ -523,6 +555,9 @@ export class FakeDevice {
   private readonly files = new Map<string, Uint8Array>()
   /** Where attach_file puts a file that came without headers. */
   private lastShownCase: string | null = null
+  /** What the server knows about the lead's team, and what the laptop fetched of it at its last sync. */
+  private readonly serverTeam: ServerTeam
+  private fetchedTeam: ServerTeamView | null = null
 
   constructor(scenario: FakeScenario = {}) {
     this.scenario = scenario
@@ -543,6 +578,8 @@ export class FakeDevice {
     for (const [cmd, error] of Object.entries(scenario.failures ?? {})) this.failures.set(cmd, error)
     if (scenario.cases === 'sample') this.seedSample()
     else if (typeof scenario.cases === 'number') this.seedGenerated(scenario.cases)
+    this.serverTeam = serverTeamFor(Date.now(), this.user, this.lastSyncedAt, isTeamLeadRole(this.role) && scenario.cases === 'sample' ? this.cases : null)
+    if (this.lastSyncedAt !== null && isTeamLeadRole(this.role)) this.fetchTeam(new Date(this.lastSyncedAt).getTime())
     if (scenario.syncingProgress) this.progress = { ...scenario.syncingProgress }
     this.pin = scenario.pin ?? null
     this.locked = scenario.locked === true && this.pin !== null
@@ -581,6 +618,31 @@ export class FakeDevice {
   /** The server gives the person this role from the next sync on (a lead moved back to casework, say). */
   setServerRole(role: string): void {
     this.serverRole = role
+  }
+
+  /**
+   * The server raises a lone-worker alert (a visit not checked out in
+   * time) about the visit under way on the case; the laptop hears of it at
+   * its next sync. Returns its id.
+   */
+  serverRaisesAlert(alert: Partial<LoneWorkerAlert> & Pick<LoneWorkerAlert, 'caseId' | 'worker'>): number {
+    const id = Math.max(0, ...this.serverTeam.alerts.map((a) => a.id)) + 1
+    const stored = this.cases.get(alert.caseId)
+    const now = Date.now()
+    // About the visit still under way on the case: its check-out resolves the alert.
+    const underWay = stored?.view.visits.find((v) => text(v.fields['checked_in_at']) !== null && text(v.fields['checked_out_at']) === null)
+    if (underWay !== undefined) this.serverTeam.alertVisits.set(id, underWay.id)
+    this.serverTeam.alerts.unshift({
+      id,
+      caseReference: stored ? text(stored.view.fields['reference']) : null,
+      caseSummary: stored ? text(stored.view.fields['summary']) : null,
+      expectedEnd: new Date(now - 20 * MINUTE).toISOString(),
+      raisedAt: new Date(now).toISOString(),
+      resolvedAt: null,
+      deliveries: [{ channel: 'email', delivered: true, attempts: 1, lastError: null }],
+      ...alert,
+    })
+    return id
   }
 
   /** IT revoked the laptop: its data is gone. */
@@ -680,6 +742,12 @@ export class FakeDevice {
         return this.reviewCase(str('caseId'), a['decision'], str('comment'))
       case 'team_caseload':
         return this.teamCaseload()
+      case 'team_alerts':
+        return this.teamAlerts()
+      case 'case_access_record':
+        return this.caseAccessRecord(str('caseId'))
+      case 'worker_activity':
+        return this.workerActivity(str('worker'))
       case 'outbox':
         return this.outbox()
       case 'conflicts':
@@ -1320,7 +1388,69 @@ export class FakeDevice {
       }
     }
     overdueVisits.sort((a, b) => a.expectedEnd.localeCompare(b.expectedEnd))
-    return { asOf: now, workers, overdueVisits }
+    return { asOf: now, workers, overdueVisits, kpis: this.serverTeam.kpis, fromServer: this.fetchedTeam }
+  }
+
+  /** As the lead-only commands about the team's oversight refuse anyone else. */
+  private requireLeadForOversight(): void {
+    if (!isTeamLeadRole(this.signedIn ? this.role : null)) reject('not_a_team_lead', 'Only team leads can see this.')
+  }
+
+  /** Commands that ask the server there and then fail like this while it cannot be reached. */
+  private requireServer(): void {
+    if (!this.serverReachable) {
+      reject('server_unreachable', `Could not reach the server at ${this.appInfo.serverUrl ?? 'the address you signed in to'}. Check the connection and try again.`)
+    }
+  }
+
+  /** As `Device::team_alerts`: the open alerts the laptop fetched at its last sync; no server call. */
+  private teamAlerts(): TeamAlerts {
+    this.requireLeadForOversight()
+    if (this.fetchedTeam === null) return { fetchedAt: null, alerts: [] }
+    return { fetchedAt: this.fetchedTeam.fetchedAt, alerts: this.fetchedTeam.alerts.filter((alert) => alert.resolvedAt === null) }
+  }
+
+  /** The server's access log for one case, newest first. */
+  private caseAccessRecord(caseId: string): CaseAccessRecord {
+    this.requireLeadForOversight()
+    this.requireServer()
+    return { caseId, entries: this.serverTeam.accessLog.filter((entry) => entry.caseId === caseId).reverse() }
+  }
+
+  /** The server's access log for one worker, newest first. */
+  private workerActivity(worker: string): WorkerActivity {
+    this.requireLeadForOversight()
+    this.requireServer()
+    return { worker, entries: this.serverTeam.accessLog.filter((entry) => sameName(entry.actor, worker)).reverse() }
+  }
+
+  /** The laptop fetches the team's laptops and alerts, as a lead's sync does. */
+  private fetchTeam(at: number): void {
+    const weekAgo = at - 7 * DAY
+    this.fetchedTeam = {
+      fetchedAt: at,
+      devices: this.serverTeam.devices.map((device) => ({ ...device })),
+      alerts: this.serverTeam.alerts
+        .filter((alert) => alert.resolvedAt === null || new Date(alert.resolvedAt).getTime() >= weekAgo)
+        .map((alert) => structuredClone(alert)),
+    }
+  }
+
+  /** At a sync: check-outs that reach the server resolve their alerts, this laptop's sync is recorded, and a lead's laptop fetches the team. */
+  private syncTeam(): void {
+    const now = Date.now()
+    const nowText = new Date(now).toISOString()
+    for (const alert of this.serverTeam.alerts) {
+      if (alert.resolvedAt !== null) continue
+      const visitId = this.serverTeam.alertVisits.get(alert.id)
+      const visit = visitId === undefined ? undefined : this.cases.get(alert.caseId)?.view.visits.find((v) => v.id === visitId)
+      if (visit !== undefined && text(visit.fields['checked_out_at']) !== null) alert.resolvedAt = nowText
+    }
+    for (const device of this.serverTeam.devices) {
+      if (device.deviceId === OWN_DEVICE_ID) device.lastSyncAt = nowText
+    }
+    if (isTeamLeadRole(this.role)) this.fetchTeam(now)
+    else this.fetchedTeam = null
   }
 
   private outbox(): Outbox {
@@ -1357,7 +1487,13 @@ export class FakeDevice {
     return [...this.cases.values()]
       .filter((c) => c.view.conflicts.length > 0)
       .sort((x, y) => y.updatedAt - x.updatedAt)
-      .map((c) => ({ caseId: c.view.id, summary: text(c.view.fields['summary']) ?? '', conflicts: c.view.conflicts }))
+      .map((c) => ({
+        caseId: c.view.id,
+        reference: text(c.view.fields['reference']),
+        summary: text(c.view.fields['summary']) ?? '',
+        assignedTo: text(c.view.fields['assigned_to']),
+        conflicts: c.view.conflicts,
+      }))
   }
 
   private resolveConflict(caseId: string, field: string, value: string): null {
@@ -1462,6 +1598,7 @@ export class FakeDevice {
     this.connection = 'online'
     this.lastError = null
     this.lastSyncedAt = new Date().toISOString()
+    this.syncTeam()
     this.version += 1
     this.publish()
   }
@@ -1881,6 +2018,167 @@ function sampleCases(now: number, signedIn: string, forTeamLead = false): Sample
           : { state: 'synced', unsyncedChanges: 0, refusedReason: null }
     return { stored: { view, sync, updatedAt, updatedBy: sample.updatedBy ?? user }, unsent }
   })
+}
+
+// ---------------------------------------------------------------------------
+// The server's side of a lead's oversight: laptops, alerts, the access log
+// ---------------------------------------------------------------------------
+
+/** The laptop the fake is: the signed-in person's. */
+const OWN_DEVICE_ID = 'dev-this-laptop'
+const OWN_HOSTNAME = 'RIV-LT-0099'
+
+/** What the server's alerting webhook answered, for the sample's failed deliveries. */
+export const WEBHOOK_ERROR = 'HTTP 503 Service Unavailable from the alerting webhook'
+export const EMAIL_FIRST_ERROR = 'Timed out talking to the mail server'
+
+/** The sample's lone-worker alerts: the duty worker's visit (open), and one of sam's two days ago (resolved). */
+export const SAMPLE_ALERT_IDS = { open: 7, resolved: 6 } as const
+
+/** The access log's laptops: who uses each, by hostname. */
+const SAMPLE_LAPTOPS: Record<string, { user: string; os: string; appVersion: string; lastSyncMinutesAgo: number | null; revoked?: boolean }> = {
+  'RIV-LT-0142': { user: TEAM_CASEWORKER, os: 'Windows 11 Pro', appVersion: '0.1.0', lastSyncMinutesAgo: 20 },
+  'RIV-LT-0178': { user: 'alex.colleague', os: 'Windows 11 Pro', appVersion: '0.1.0', lastSyncMinutesAgo: 60 * 24 * 3 + 120 },
+  'RIV-LT-0201': { user: 'jo.duty', os: 'Ubuntu 24.04 LTS', appVersion: '0.0.9', lastSyncMinutesAgo: null },
+  'RIV-LT-0077': { user: 'alex.colleague', os: 'Windows 10 Pro', appVersion: '0.0.8', lastSyncMinutesAgo: 60 * 24 * 41, revoked: true },
+}
+
+const deviceIdOf = (hostname: string) => (hostname === OWN_HOSTNAME ? OWN_DEVICE_ID : `dev-${hostname.toLowerCase()}`)
+
+/** The Monday of `now`'s week (UTC), as the server counts weeks. */
+function mondayOf(now: number): number {
+  const date = new Date(now)
+  const sinceMonday = (date.getUTCDay() + 6) % 7
+  return Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - sinceMonday)
+}
+
+/** 8 weeks of figures, oldest first, with `opened` and `closed` per week. */
+function weeksOf(now: number, opened: readonly number[], closed: readonly number[]): TeamKpis['weeks'] {
+  const monday = mondayOf(now)
+  return opened.map((count, i) => ({
+    weekStarting: new Date(monday - (opened.length - 1 - i) * 7 * DAY).toISOString().slice(0, 10),
+    opened: count,
+    closed: closed[i] ?? 0,
+  }))
+}
+
+/**
+ * What the server holds for the signed-in person's team. A lead's sample
+ * (`cases` given) has five laptops (one never synced, one revoked), an open
+ * alert for the duty worker's overdue visit whose webhook keeps failing
+ * and whose email went on the second try, one resolved two days ago, 8
+ * weeks of figures and an access log for a few cases. Anyone else's is
+ * just this laptop and empty figures.
+ */
+function serverTeamFor(now: number, user: string, lastSyncedAt: string | null, cases: ReadonlyMap<string, FakeCase> | null): ServerTeam {
+  const ago = (minutes: number) => new Date(now - minutes * MINUTE).toISOString()
+  const own: TeamDevice = {
+    deviceId: OWN_DEVICE_ID,
+    user,
+    hostname: OWN_HOSTNAME,
+    os: 'Windows 11 Pro',
+    appVersion: DEFAULT_APP_INFO.version,
+    lastSyncAt: lastSyncedAt,
+    revoked: false,
+  }
+  if (cases === null) {
+    return {
+      devices: [own],
+      alerts: [],
+      alertVisits: new Map(),
+      accessLog: [],
+      kpis: { weeks: weeksOf(now, [0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0, 0, 0]), closedInPeriod: 0, medianDaysToClose: null },
+    }
+  }
+  const devices: TeamDevice[] = [
+    own,
+    ...Object.entries(SAMPLE_LAPTOPS).map(([hostname, laptop]) => ({
+      deviceId: deviceIdOf(hostname),
+      user: laptop.user,
+      hostname,
+      os: laptop.os,
+      appVersion: laptop.appVersion,
+      lastSyncAt: laptop.lastSyncMinutesAgo === null ? null : ago(laptop.lastSyncMinutesAgo),
+      revoked: laptop.revoked === true,
+    })),
+  ]
+  const caseText = (caseId: string, field: string) => {
+    const entry = cases.get(caseId)?.view.fields[field]
+    return typeof entry?.value === 'string' ? entry.value : null
+  }
+  const dutyVisit = cases.get(SAMPLE_IDS.dutyReferral)?.view.visits.find((v) => v.id === OVERDUE_VISIT_IDS.dutyReferral)
+  const dutyEnd = text(dutyVisit?.fields['expected_end']) ?? ago(70)
+  const dutyEndAt = new Date(dutyEnd).getTime()
+  const samEnd = now - 2 * DAY - 3 * HOUR
+  const alerts: LoneWorkerAlert[] = [
+    {
+      id: SAMPLE_ALERT_IDS.open,
+      caseId: SAMPLE_IDS.dutyReferral,
+      caseReference: caseText(SAMPLE_IDS.dutyReferral, 'reference'),
+      caseSummary: caseText(SAMPLE_IDS.dutyReferral, 'summary'),
+      worker: DUTY_WORKER,
+      expectedEnd: dutyEnd,
+      raisedAt: new Date(dutyEndAt + 15 * MINUTE).toISOString(),
+      resolvedAt: null,
+      deliveries: [
+        { channel: 'webhook', delivered: false, attempts: 3, lastError: WEBHOOK_ERROR },
+        { channel: 'email', delivered: true, attempts: 2, lastError: EMAIL_FIRST_ERROR },
+      ],
+    },
+    {
+      id: SAMPLE_ALERT_IDS.resolved,
+      caseId: SAMPLE_IDS.noise,
+      caseReference: caseText(SAMPLE_IDS.noise, 'reference'),
+      caseSummary: caseText(SAMPLE_IDS.noise, 'summary'),
+      worker: TEAM_CASEWORKER,
+      expectedEnd: new Date(samEnd).toISOString(),
+      raisedAt: new Date(samEnd + 15 * MINUTE).toISOString(),
+      resolvedAt: new Date(samEnd + 38 * MINUTE).toISOString(),
+      deliveries: [{ channel: 'email', delivered: true, attempts: 1, lastError: null }],
+    },
+  ]
+  // [case, action, who, laptop, server minutes ago, laptop minutes ago]
+  const log: [string, string, string | null, string | null, number, number | null][] = [
+    [SAMPLE_IDS.damp, 'device_created', 'sam.caseworker', 'RIV-LT-0142', 60 * 24 * 30, 60 * 24 * 30 + 118],
+    [SAMPLE_IDS.damp, 'case_created', 'sam.caseworker', 'RIV-LT-0142', 60 * 24 * 30, null],
+    [SAMPLE_IDS.damp, 'case_downloaded', user, OWN_HOSTNAME, 60 * 24 * 20, null],
+    [SAMPLE_IDS.noise, 'device_created', 'sam.caseworker', 'RIV-LT-0142', 60 * 24 * 12, 60 * 24 * 12],
+    [SAMPLE_IDS.noise, 'case_created', 'sam.caseworker', 'RIV-LT-0142', 60 * 24 * 12, null],
+    [SAMPLE_IDS.dutyReferral, 'case_created', DUTY_WORKER, 'RIV-LT-0201', 60 * 24 * 6, null],
+    [SAMPLE_IDS.damp, 'device_viewed', 'sam.caseworker', 'RIV-LT-0142', 60 * 24 * 3 + 10, 60 * 24 * 3 + 10],
+    [SAMPLE_IDS.damp, 'device_edited', 'sam.caseworker', 'RIV-LT-0142', 60 * 24 * 3, 60 * 24 * 3 + 108],
+    [SAMPLE_IDS.damp, 'case_changed', 'sam.caseworker', 'RIV-LT-0142', 60 * 24 * 3, null],
+    [SAMPLE_IDS.damp, 'attachment_uploaded', 'sam.caseworker', 'RIV-LT-0142', 60 * 24 * 3 - 1, null],
+    [SAMPLE_IDS.damp, 'device_exported', 'sam.caseworker', 'RIV-LT-0142', 60 * 24 * 2, 60 * 24 * 2],
+    [SAMPLE_IDS.damp, 'case_viewed', user, null, 60 * 24 * 2 - 30, null],
+    [SAMPLE_IDS.damp, 'change_refused', 'alex.colleague', 'RIV-LT-0178', 60 * 24 + 30, 60 * 24 + 95],
+    [SAMPLE_IDS.damp, 'device_removed', 'alex.colleague', 'RIV-LT-0178', 60 * 24 + 29, 60 * 24 + 29],
+    [SAMPLE_IDS.fireSafety, 'device_edited', 'alex.colleague', 'RIV-LT-0178', 60 * 3, 60 * 3],
+    [SAMPLE_IDS.dutyReferral, 'device_viewed', DUTY_WORKER, 'RIV-LT-0201', 60 * 2 + 5, 60 * 2 + 5],
+    [SAMPLE_IDS.damp, 'retention_reviewed', null, null, 60 * 5, null],
+    [SAMPLE_IDS.damp, 'device_viewed', 'sam.caseworker', 'RIV-LT-0142', 45, 45],
+  ]
+  const accessLog: AccessEntry[] = log
+    .map(([caseId, action, actor, hostname, serverAgo, laptopAgo], i) => ({
+      seq: 0,
+      serverTime: new Date(now - serverAgo * MINUTE + i * 1000).toISOString(),
+      deviceTime: laptopAgo === null ? null : new Date(now - laptopAgo * MINUTE + i * 1000).toISOString(),
+      actor,
+      deviceId: hostname === null ? null : deviceIdOf(hostname),
+      deviceName: hostname,
+      action,
+      caseId,
+    }))
+    .sort((a, b) => a.serverTime.localeCompare(b.serverTime))
+    .map((entry, i) => ({ ...entry, seq: 1001 + i }))
+  return {
+    devices,
+    alerts,
+    alertVisits: new Map([[SAMPLE_ALERT_IDS.open, OVERDUE_VISIT_IDS.dutyReferral]]),
+    accessLog,
+    // 35 closed in the 8 weeks; the median case took 9.5 days from opening to closing.
+    kpis: { weeks: weeksOf(now, [6, 4, 7, 5, 8, 3, 6, 2], [5, 6, 3, 4, 7, 5, 4, 1]), closedInPeriod: 35, medianDaysToClose: 9.5 },
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 // Browser tests of the team lead's page, Your team (#/team): lone-working
-// alerts first, the caseload table, its Chart.js chart and the CSV file,
+// alerts first, then the alerts the server raised, the last 8 weeks'
+// figures (table, Chart.js chart and CSV file), the team's laptops, and the
+// caseload table, its Chart.js chart and the CSV file,
 // against the built UI under the real CSP (and a frozen Object.prototype),
 // with fake-device.ts standing in for Rust. Each state is checked with axe
 // and saved to test-output/ui/team-*.png.
@@ -25,6 +27,9 @@ const HEADER = 'Worker,Open cases,In progress,Awaiting review,Overdue cases,Open
 const SAM_ROW = ['sam.caseworker', '11', '5', '2', '2', '2', '1', '0', '2']
 const TOTAL_ROW = ['Total', '13', '5', '3', '2', '2', '3', '2', '2']
 
+/** The caseload table's scrolling region (the page has one for each of its tables). */
+const CASELOAD_REGION = '[data-focus-key="caseload-table"]'
+
 /** GOV.UK Frontend's focus colour. */
 const FOCUS_YELLOW = 'rgb(255, 221, 0)'
 
@@ -44,9 +49,9 @@ async function teamShown(page) {
 }
 
 /** Chart.js has drawn: the canvas has pixels in the bars' own blue, not only a blank box. */
-async function chartDrawn(page) {
-  await page.waitForFunction(() => {
-    const canvas = document.querySelector('[data-team-chart-canvas]')
+async function chartDrawn(page, selector = '[data-team-chart-canvas]') {
+  await page.waitForFunction((selector) => {
+    const canvas = document.querySelector(selector)
     if (!(canvas instanceof HTMLCanvasElement) || canvas.width === 0 || canvas.height === 0) return false
     const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data
     if (!pixels) return false
@@ -55,7 +60,7 @@ async function chartDrawn(page) {
       if (pixels[i] === 29 && pixels[i + 1] === 112 && pixels[i + 2] === 184 && pixels[i + 3] === 255) return true
     }
     return false
-  }, null, { timeout: 5_000 })
+  }, selector, { timeout: 5_000 })
 }
 
 const rowsOf = (page, part) =>
@@ -95,7 +100,7 @@ describe('your team, for a team lead', () => {
       assert.deepEqual((await rowsOf(page, 'tbody'))[1], SAM_ROW)
       assert.deepEqual((await rowsOf(page, 'tfoot'))[0], TOTAL_ROW)
       // In the app's default window every column is in view, with nothing to scroll.
-      const region = await page.locator('.doorstep-table-scroll').evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }))
+      const region = await page.locator(CASELOAD_REGION).evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }))
       assert.ok(region.scroll <= region.client, `the whole table fits at 1200px (${JSON.stringify(region)})`)
       await chartDrawn(page)
       await expectAccessible(page, 'team-overdue')
@@ -149,8 +154,15 @@ describe('your team, for a team lead', () => {
       await chartDrawn(page)
       const width = await page.evaluate(() => document.documentElement.scrollWidth)
       assert.ok(width <= 320, `no sideways scrolling at 320px (the page is ${width}px wide)`)
-      const region = await page.locator('.doorstep-table-scroll').evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }))
+      const region = await page.locator(CASELOAD_REGION).evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }))
       assert.ok(region.client <= 320 && region.scroll > region.client, `the table scrolls within its region (${JSON.stringify(region)})`)
+      // The other tables fit the window too, or scroll within their own regions.
+      for (const other of await page.locator('.doorstep-table-scroll').all()) {
+        const box = await other.boundingBox()
+        assert.ok(box !== null && box.x >= 0 && box.x + box.width <= 320, `each table's region fits the window (${JSON.stringify(box)})`)
+      }
+      const weekly = await page.locator('[data-weekly-chart-canvas]').boundingBox()
+      assert.ok(weekly !== null && weekly.x >= 0 && weekly.x + weekly.width <= 320, `the weekly chart fits the window (${JSON.stringify(weekly)})`)
       const chart = await page.locator('[data-team-chart-canvas]').boundingBox()
       assert.ok(chart !== null && chart.x >= 0 && chart.x + chart.width <= 320, `the chart fits the window (${JSON.stringify(chart)})`)
       await expectAccessible(page, 'team-narrow')
@@ -173,6 +185,85 @@ describe('your team, for a team lead', () => {
       assert.ok(lines.includes(SAM_ROW.join(',')), `a row for sam.caseworker in:\n${text}`)
       assert.ok(lines.includes('Not assigned,1,0,0,0,0,1,1,0'))
       assert.equal(lines[4], TOTAL_ROW.join(','))
+      await page.waitForFunction((name) => document.querySelector('[data-live-region]')?.textContent === `Downloading ${name}.`, download.suggestedFilename())
+    })
+  })
+})
+
+describe('your team: what the server said, and the last 8 weeks', () => {
+  const cellsOf = (page, selector) =>
+    page.locator(`${selector} tbody tr`).evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent.trim().replace(/\s+/g, ' '))))
+
+  test('the server’s alerts, open first with how each was sent; the figures for 8 weeks with their chart; the laptops, oldest sync first', async () => {
+    await withApp({ hash: '#/team' }, async (page) => {
+      await teamShown(page)
+      const headings = await page.locator('[data-team-body] h2').allInnerTexts()
+      assert.deepEqual(headings.slice(0, 5), [
+        'Lone working',
+        'Lone-worker alerts raised by the server',
+        'Performance over the last 8 weeks',
+        'Laptops and their last sync',
+        'Caseload by worker',
+      ])
+
+      const alerts = page.locator('[data-team-server-alerts]')
+      assert.match(await alerts.locator('[data-server-reported]').innerText(), /^As the server reported at \d{1,2}(:\d\d)?(am|pm)\. 1 alert is open\.$/)
+      const alertRows = await cellsOf(page, '[data-team-server-alerts]')
+      assert.deepEqual(alertRows.map((row) => [row[0], row[1], row[4].split(' ')[0]]), [
+        ['jo.duty', DUTY_VISIT.reference, 'Open'],
+        ['sam.caseworker', 'EH-2026-0077', 'Resolved'],
+      ])
+      assert.match(alertRows[0][5], /Webhook not sent: 3 tries, last error: HTTP 503/)
+      assert.match(alertRows[0][5], /Email sent after 2 tries/)
+      assert.equal(await alerts.getByRole('link', { name: DUTY_VISIT.reference, exact: true }).getAttribute('href'), `#/cases/${DUTY_VISIT.caseId}`)
+
+      const kpis = await page.locator('[data-team-kpis] .govuk-summary-list__row').allInnerTexts()
+      assert.deepEqual(kpis.map((row) => row.replace(/\s+/g, ' ').trim()), ['Median time to close a case 9.5 days', 'Cases closed 35'])
+      const weeks = await cellsOf(page, '[data-weekly-table]')
+      assert.equal(weeks.length, 8)
+      assert.match(weeks[7][0], /\(this week so far\)$/)
+      assert.deepEqual(await page.locator('[data-weekly-table] caption').innerText(), 'Cases opened and closed each week')
+      await chartDrawn(page, '[data-weekly-chart-canvas]')
+      assert.match(await page.locator('[data-weekly-chart-canvas]').getAttribute('aria-label'), /41 opened and 35 closed in all\. The table above has the same figures\.$/)
+
+      const laptops = await cellsOf(page, '[data-team-laptops]')
+      assert.deepEqual(laptops.map((row) => row[0]), ['jo.duty', 'alex.colleague', 'sam.caseworker', 'lee.lead', 'alex.colleague'])
+      assert.equal(laptops[0][3], 'Never')
+      assert.match(laptops[4][1], /RIV-LT-0077 Revoked/)
+      await page.locator('[data-team-laptops]').scrollIntoViewIfNeeded()
+      await expectAccessible(page, 'team-server-and-performance')
+    })
+  })
+
+  test('a laptop that has never fetched the team from the server says so plainly, and will at its next sync', async () => {
+    await withApp({ hash: '#/team', scenario: { ...LEAD, lastSyncedMinutesAgo: null } }, async (page) => {
+      await teamShown(page)
+      assert.equal(
+        await page.locator('[data-team-server-alerts]').innerText(),
+        'This laptop has not yet fetched your team’s lone-worker alerts from the server. It will at its next sync.',
+      )
+      assert.equal(await page.locator('[data-team-laptops]').innerText(), 'This laptop has not yet fetched your team’s laptops from the server. It will at its next sync.')
+      // With nothing fetched, no banner either.
+      assert.equal(await page.locator('[data-lone-worker-banner]').count(), 0)
+      await expectAccessible(page, 'team-server-not-fetched')
+
+      // The next sync fetches it.
+      await page.evaluate(() => globalThis.__DOORSTEP_FAKE__.handle('sync_now'))
+      await page.locator('[data-team-server-alerts] table').waitFor()
+      await page.locator('[data-lone-worker-banner]').waitFor()
+    })
+  })
+
+  test('the weekly figures download as a CSV file: a header, each week by its Monday, and the total', async () => {
+    await withApp({ hash: '#/team' }, async (page) => {
+      await teamShown(page)
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download weekly figures (CSV)' }).click()])
+      assert.match(download.suggestedFilename(), /^team-weekly-figures-\d{4}-\d{2}-\d{2}\.csv$/)
+      const lines = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').split('\r\n')
+      assert.equal(lines[0], 'Week starting,Opened,Closed')
+      assert.equal(lines.length, 11, 'a header, 8 weeks, the total and the final line ending')
+      for (const line of lines.slice(1, 9)) assert.match(line, /^\d{4}-\d{2}-\d{2},\d+,\d+$/)
+      assert.equal(lines[9], 'Total,41,35')
       await page.waitForFunction((name) => document.querySelector('[data-live-region]')?.textContent === `Downloading ${name}.`, download.suggestedFilename())
     })
   })
@@ -204,9 +295,13 @@ describe('your team with only the keyboard', () => {
       assert.equal((await focused(page)).text, ALEX_VISIT.reference)
       assert.equal((await focusStyle(page)).background, FOCUS_YELLOW)
 
-      await tabTo(page, (el) => el.className.includes('doorstep-table-scroll'))
+      await tabTo(page, (el) => el.className.includes('doorstep-table-scroll') && el.text.startsWith('Cases assigned to each worker'))
       assert.match((await focusStyle(page)).boxShadow, /rgb\(255, 221, 0\)/, 'the table’s region shows where focus is')
-      // Its arrow keys scroll it sideways on a narrow window; Tab moves on.
+      // Its arrow keys scroll it sideways on a narrow window; Tab moves on, through each worker's name.
+      await page.keyboard.press('Tab')
+      assert.equal((await focused(page)).text, 'alex.colleague')
+      await page.keyboard.press('Tab')
+      assert.equal((await focused(page)).text, 'sam.caseworker')
       await page.keyboard.press('Tab')
       assert.equal((await focused(page)).text, 'Download caseload as CSV')
       assert.equal((await focusStyle(page)).background, FOCUS_YELLOW, 'the button shows where focus is')

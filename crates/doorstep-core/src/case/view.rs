@@ -236,6 +236,9 @@ pub struct CaseProjection {
     pub created_at: Timestamp,
     pub updated_by: String,
     pub updated_at: Timestamp,
+    /// When the status last changed (when it was closed, for a closed case);
+    /// the creation time for a case whose status was never set again.
+    pub status_changed_at: Timestamp,
 }
 
 impl CaseProjection {
@@ -328,6 +331,10 @@ impl CaseProjection {
             created_at: view.created_at,
             updated_by: updated.1,
             updated_at: updated.0,
+            status_changed_at: view
+                .fields
+                .get("status")
+                .map_or(view.created_at, |entry| entry.at.max(view.created_at)),
         }
     }
 }

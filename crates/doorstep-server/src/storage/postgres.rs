@@ -9,11 +9,12 @@ use doorstep_core::access::{CaseAccessFacts, CaseScope, name_key};
 use tokio_postgres::Transaction;
 
 use super::{
-    ALERT_COLUMNS, ALERT_FIELDS, AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite,
-    CaseWriteOutcome, Credentials, DEVICE_COLUMNS, DeliveryOutcome, Device, DueDelivery,
-    LoneWorkerAlert, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team,
-    TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis, now_rfc3339,
-    pending_migrations, scope_condition, scope_keys,
+    ALERT_COLUMNS, ALERT_FIELDS, AUDIT_COLUMNS, AlertDeliveryState, AttachmentState, AuditSubject,
+    CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials, DEVICE_COLUMNS,
+    DeliveryOutcome, Device, DueDelivery, LoneWorkerAlert, MigrationStep, NewDevice, NewUser,
+    PastAccess, RefreshRecord, Storage, StorageError, Team, TokenDigests, TokenHolder,
+    USER_COLUMNS, User, check_name, now_millis, now_rfc3339, pending_migrations, scope_condition,
+    scope_keys,
 };
 use crate::accounts::{RecentFailures, Role};
 use crate::audit::{AuditEvent, AuditRecord};
@@ -52,6 +53,10 @@ const MIGRATIONS: &[MigrationStep] = &[
         "0008_lone_working",
         include_str!("../../../../migrations/server-postgres/0008_lone_working.sql"),
     ),
+    (
+        "0009_team_oversight",
+        include_str!("../../../../migrations/server-postgres/0009_team_oversight.sql"),
+    ),
 ];
 
 /// Uploads not finished within a week are cleared.
@@ -87,31 +92,77 @@ fn is_unique_violation(error: &tokio_postgres::Error) -> bool {
 impl PostgresStorage {
     /// Sets one column of the account named `name` (ignoring case) and
     /// returns the account as it now is.
+    /// Changes one column of a user. A change of role or team also takes a
+    /// place in the case feed, keeping the access the user had before it, so
+    /// their devices let go of cases they may no longer see.
     async fn update_user(
         &self,
         name: &str,
         column: &'static str,
         value: &(dyn tokio_postgres::types::ToSql + Sync),
     ) -> Result<User, StorageError> {
-        let client = self.client().await?;
-        let changed = client
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        // The feed's cursor first, as case writes take it, so the two never wait on each other in turn.
+        let changes_access = column != "disabled";
+        let cursor: Option<i64> = if changes_access {
+            let row = transaction
+                .query_one(
+                    "UPDATE case_cursor SET value = value + 1 RETURNING value",
+                    &[],
+                )
+                .await
+                .map_err(unavailable)?;
+            Some(row.get(0))
+        } else {
+            None
+        };
+        let read = format!("{USER_COLUMNS} WHERE u.name_key = $1");
+        let before = transaction
+            .query_opt(&read, &[&name_key(name)])
+            .await
+            .map_err(unavailable)?
+            .map(|row| read_user(&row).user)
+            .ok_or_else(|| StorageError::no_such_user(name.trim()))?;
+        transaction
             .execute(
                 &format!("UPDATE users SET {column} = $2 WHERE name_key = $1"),
                 &[&name_key(name), value],
             )
             .await
             .map_err(unavailable)?;
-        if changed == 0 {
-            return Err(StorageError::no_such_user(name.trim()));
+        let after = read_user(
+            &transaction
+                .query_one(&read, &[&name_key(name)])
+                .await
+                .map_err(unavailable)?,
+        )
+        .user;
+        match cursor {
+            Some(cursor) if (before.role, &before.team) != (after.role, &after.team) => {
+                transaction
+                    .execute(
+                        "INSERT INTO user_access_changes (cursor, user_key, role, team_key)
+                         VALUES ($1, $2, $3, $4)",
+                        &[
+                            &cursor,
+                            &name_key(name),
+                            &before.role.as_str(),
+                            &before.team.as_deref().map(name_key),
+                        ],
+                    )
+                    .await
+                    .map_err(unavailable)?;
+                transaction.commit().await.map_err(unavailable)?;
+            }
+            // Nothing about access changed: leave the feed as it was.
+            Some(_) => {
+                transaction.rollback().await.map_err(unavailable)?;
+                return Ok(after);
+            }
+            None => transaction.commit().await.map_err(unavailable)?,
         }
-        let row = client
-            .query_one(
-                &format!("{USER_COLUMNS} WHERE u.name_key = $1"),
-                &[&name_key(name)],
-            )
-            .await
-            .map_err(unavailable)?;
-        Ok(read_user(&row).user)
+        Ok(after)
     }
 
     /// Connects, and applies any migrations this database has not had yet.
@@ -365,6 +416,25 @@ impl Storage for PostgresStorage {
 
     async fn set_user_role(&self, name: &str, role: Role) -> Result<User, StorageError> {
         self.update_user(name, "role", &role.as_str()).await
+    }
+
+    async fn set_user_team(&self, name: &str, team: Option<&str>) -> Result<User, StorageError> {
+        let team_id: Option<i64> = match team {
+            None => None,
+            Some(team) => Some(
+                self.client()
+                    .await?
+                    .query_opt(
+                        "SELECT id FROM teams WHERE name_key = $1",
+                        &[&name_key(team)],
+                    )
+                    .await
+                    .map_err(unavailable)?
+                    .ok_or_else(|| StorageError::no_such_team(team.trim()))?
+                    .get(0),
+            ),
+        };
+        self.update_user(name, "team_id", &team_id).await
     }
 
     async fn record_sign_in_attempt(
@@ -700,28 +770,70 @@ impl Storage for PostgresStorage {
         let client = self.client().await?;
         let rows = client
             .query(
-                "SELECT seq, server_time, device_time, actor, device_id, action, case_id, detail,
-                        prev_hash, hash
-                 FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2",
+                &format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2"
+                ),
                 &[&after_seq, &limit],
             )
             .await
             .map_err(unavailable)?;
-        Ok(rows
-            .iter()
-            .map(|row| AuditRecord {
-                seq: row.get(0),
-                server_time: row.get(1),
-                device_time: row.get(2),
-                actor: row.get(3),
-                device_id: row.get(4),
-                action: row.get(5),
-                case_id: row.get(6),
-                detail: row.get(7),
-                prev_hash: row.get(8),
-                hash: row.get(9),
-            })
-            .collect())
+        Ok(rows.iter().map(read_audit_record).collect())
+    }
+
+    async fn audit_trail(
+        &self,
+        about: AuditSubject,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StorageError> {
+        let (column, value) = match about {
+            AuditSubject::Case(case_id) => ("case_id", case_id),
+            AuditSubject::Actor(actor) => ("actor", actor),
+        };
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE {column} = $1
+                     ORDER BY seq DESC LIMIT $2"
+                ),
+                &[&value, &limit],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(read_audit_record).collect())
+    }
+
+    async fn record_device_audit(
+        &self,
+        device_id: &str,
+        events: Vec<(i64, AuditEvent)>,
+    ) -> Result<i64, StorageError> {
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(unavailable)?;
+        let mut recorded: i64 = transaction
+            .query_opt(
+                "SELECT audit_seq FROM devices WHERE id = $1 FOR UPDATE",
+                &[&device_id],
+            )
+            .await
+            .map_err(unavailable)?
+            .ok_or_else(|| StorageError::NoSuchDevice(device_id.to_owned()))?
+            .get(0);
+        for (seq, event) in events {
+            if seq > recorded {
+                append_audit(&transaction, event).await?;
+                recorded = seq;
+            }
+        }
+        transaction
+            .execute(
+                "UPDATE devices SET audit_seq = $2 WHERE id = $1",
+                &[&device_id, &recorded],
+            )
+            .await
+            .map_err(unavailable)?;
+        transaction.commit().await.map_err(unavailable)?;
+        Ok(recorded)
     }
 
     async fn audit_tip(&self) -> Result<(i64, String), StorageError> {
@@ -1201,6 +1313,73 @@ impl Storage for PostgresStorage {
         Ok(rows.iter().map(read_alert).collect())
     }
 
+    async fn recent_lone_worker_alerts(
+        &self,
+        resolved_after: &str,
+    ) -> Result<Vec<LoneWorkerAlert>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                &format!(
+                    "SELECT {ALERT_COLUMNS} FROM lone_worker_alerts a
+                     WHERE a.resolved_at IS NULL OR a.resolved_at > $1 ORDER BY a.id DESC"
+                ),
+                &[&resolved_after],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows.iter().map(read_alert).collect())
+    }
+
+    async fn alert_deliveries(
+        &self,
+        alert_ids: Vec<i64>,
+    ) -> Result<Vec<AlertDeliveryState>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT alert_id, channel, attempts, delivered_at, last_error
+                 FROM alert_deliveries WHERE alert_id = ANY($1) ORDER BY alert_id DESC, channel",
+                &[&alert_ids],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| AlertDeliveryState {
+                alert_id: row.get(0),
+                channel: row.get(1),
+                attempts: row.get(2),
+                delivered_at: row.get(3),
+                last_error: row.get(4),
+            })
+            .collect())
+    }
+
+    async fn user_access_changes(
+        &self,
+        user: &str,
+        after: i64,
+        up_to: i64,
+    ) -> Result<Vec<PastAccess>, StorageError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT role, team_key FROM user_access_changes
+                 WHERE user_key = $1 AND cursor > $2 AND cursor <= $3 ORDER BY cursor",
+                &[&name_key(user), &after, &up_to],
+            )
+            .await
+            .map_err(unavailable)?;
+        Ok(rows
+            .iter()
+            .map(|row| PastAccess {
+                role: Role::parse(row.get(0)).unwrap_or(Role::Caseworker),
+                team_key: row.get(1),
+            })
+            .collect())
+    }
+
     async fn feed_position(&self) -> Result<i64, StorageError> {
         let client = self.client().await?;
         let row = client
@@ -1476,6 +1655,21 @@ fn read_alert(row: &tokio_postgres::Row) -> LoneWorkerAlert {
 
 /// Chains `event` onto the log inside the caller's transaction. Locking the
 /// tip row serialises appends across every server node.
+fn read_audit_record(row: &tokio_postgres::Row) -> AuditRecord {
+    AuditRecord {
+        seq: row.get(0),
+        server_time: row.get(1),
+        device_time: row.get(2),
+        actor: row.get(3),
+        device_id: row.get(4),
+        action: row.get(5),
+        case_id: row.get(6),
+        detail: row.get(7),
+        prev_hash: row.get(8),
+        hash: row.get(9),
+    }
+}
+
 async fn append_audit(
     transaction: &Transaction<'_>,
     event: AuditEvent,

@@ -8,11 +8,12 @@ use rusqlite::{Connection, OptionalExtension};
 use doorstep_core::access::{CaseAccessFacts, CaseScope, name_key};
 
 use super::{
-    ALERT_COLUMNS, ALERT_FIELDS, AttachmentState, CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite,
-    CaseWriteOutcome, Credentials, DEVICE_COLUMNS, DeliveryOutcome, Device, DueDelivery,
-    LoneWorkerAlert, MigrationStep, NewDevice, NewUser, RefreshRecord, Storage, StorageError, Team,
-    TokenDigests, TokenHolder, USER_COLUMNS, User, check_name, now_millis, now_rfc3339,
-    pending_migrations, scope_condition, scope_keys,
+    ALERT_COLUMNS, ALERT_FIELDS, AUDIT_COLUMNS, AlertDeliveryState, AttachmentState, AuditSubject,
+    CASE_COLUMNS, CaseChunk, CaseRecord, CaseWrite, CaseWriteOutcome, Credentials, DEVICE_COLUMNS,
+    DeliveryOutcome, Device, DueDelivery, LoneWorkerAlert, MigrationStep, NewDevice, NewUser,
+    PastAccess, RefreshRecord, Storage, StorageError, Team, TokenDigests, TokenHolder,
+    USER_COLUMNS, User, check_name, now_millis, now_rfc3339, pending_migrations, scope_condition,
+    scope_keys,
 };
 use crate::accounts::{RecentFailures, Role};
 use crate::audit::{AuditEvent, AuditRecord};
@@ -57,6 +58,10 @@ const MIGRATIONS: &[MigrationStep] = &[
         "0008_lone_working",
         include_str!("../../../../migrations/server-sqlite/0008_lone_working.sql"),
     ),
+    (
+        "0009_team_oversight",
+        include_str!("../../../../migrations/server-sqlite/0009_team_oversight.sql"),
+    ),
 ];
 
 #[derive(Debug, Clone)]
@@ -71,6 +76,9 @@ pub struct SqliteStorage {
 impl SqliteStorage {
     /// Sets one column of the account named `name` (ignoring case) and
     /// returns the account as it now is.
+    /// Changes one column of a user. A change of role or team also takes a
+    /// place in the case feed, keeping the access the user had before it, so
+    /// their devices let go of cases they may no longer see.
     async fn update_user(
         &self,
         name: &str,
@@ -78,23 +86,56 @@ impl SqliteStorage {
         value: rusqlite::types::Value,
     ) -> Result<User, StorageError> {
         let name = name.trim().to_owned();
+        let changes_access = column != "disabled";
         self.run(move |connection| {
-            let changed = connection
-                .execute(
-                    &format!("UPDATE users SET {column} = ?2 WHERE name_key = ?1"),
-                    rusqlite::params![name_key(&name), value],
-                )
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
                 .map_err(unavailable)?;
-            if changed == 0 {
-                return Err(StorageError::no_such_user(&name));
-            }
-            connection
+            let before = transaction
                 .query_row(
                     &format!("{USER_COLUMNS} WHERE u.name_key = ?1"),
                     [name_key(&name)],
                     |row| Ok(read_user(row)?.user),
                 )
-                .map_err(unavailable)
+                .optional()
+                .map_err(unavailable)?
+                .ok_or_else(|| StorageError::no_such_user(&name))?;
+            transaction
+                .execute(
+                    &format!("UPDATE users SET {column} = ?2 WHERE name_key = ?1"),
+                    rusqlite::params![name_key(&name), value],
+                )
+                .map_err(unavailable)?;
+            let after = transaction
+                .query_row(
+                    &format!("{USER_COLUMNS} WHERE u.name_key = ?1"),
+                    [name_key(&name)],
+                    |row| Ok(read_user(row)?.user),
+                )
+                .map_err(unavailable)?;
+            if changes_access && (before.role, &before.team) != (after.role, &after.team) {
+                let cursor: i64 = transaction
+                    .query_row(
+                        "UPDATE case_cursor SET value = value + 1 RETURNING value",
+                        [],
+                        |row| row.get(0),
+                    )
+                    .map_err(unavailable)?;
+                transaction
+                    .execute(
+                        "INSERT INTO user_access_changes (cursor, user_key, role, team_key)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        rusqlite::params![
+                            cursor,
+                            name_key(&name),
+                            before.role.as_str(),
+                            before.team.as_deref().map(name_key)
+                        ],
+                    )
+                    .map_err(unavailable)?;
+            }
+            transaction.commit().map_err(unavailable)?;
+            Ok(after)
         })
         .await
     }
@@ -305,6 +346,30 @@ impl Storage for SqliteStorage {
             rusqlite::types::Value::from(role.as_str().to_owned()),
         )
         .await
+    }
+
+    async fn set_user_team(&self, name: &str, team: Option<&str>) -> Result<User, StorageError> {
+        let team_id = match team {
+            None => rusqlite::types::Value::Null,
+            Some(team) => {
+                let team = team.to_owned();
+                let id: i64 = self
+                    .run(move |connection| {
+                        connection
+                            .query_row(
+                                "SELECT id FROM teams WHERE name_key = ?1",
+                                [name_key(&team)],
+                                |row| row.get(0),
+                            )
+                            .optional()
+                            .map_err(unavailable)?
+                            .ok_or_else(|| StorageError::no_such_team(team.trim()))
+                    })
+                    .await?;
+                rusqlite::types::Value::from(id)
+            }
+        };
+        self.update_user(name, "team_id", team_id).await
     }
 
     async fn record_sign_in_attempt(
@@ -664,29 +729,75 @@ impl Storage for SqliteStorage {
     ) -> Result<Vec<AuditRecord>, StorageError> {
         self.run(move |connection| {
             let mut statement = connection
-                .prepare(
-                    "SELECT seq, server_time, device_time, actor, device_id, action, case_id, detail,
-                            prev_hash, hash
-                     FROM audit_events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                )
+                .prepare(&format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE seq > ?1 ORDER BY seq LIMIT ?2"
+                ))
                 .map_err(unavailable)?;
             let rows = statement
-                .query_map([after_seq, limit], |row| {
-                    Ok(AuditRecord {
-                        seq: row.get(0)?,
-                        server_time: row.get(1)?,
-                        device_time: row.get(2)?,
-                        actor: row.get(3)?,
-                        device_id: row.get(4)?,
-                        action: row.get(5)?,
-                        case_id: row.get(6)?,
-                        detail: row.get(7)?,
-                        prev_hash: row.get(8)?,
-                        hash: row.get(9)?,
-                    })
-                })
+                .query_map([after_seq, limit], read_audit_record)
                 .map_err(unavailable)?;
             rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn audit_trail(
+        &self,
+        about: AuditSubject,
+        limit: i64,
+    ) -> Result<Vec<AuditRecord>, StorageError> {
+        self.run(move |connection| {
+            let (column, value) = match about {
+                AuditSubject::Case(case_id) => ("case_id", case_id),
+                AuditSubject::Actor(actor) => ("actor", actor),
+            };
+            let mut statement = connection
+                .prepare(&format!(
+                    "SELECT {AUDIT_COLUMNS} FROM audit_events WHERE {column} = ?1
+                     ORDER BY seq DESC LIMIT ?2"
+                ))
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map(rusqlite::params![value, limit], read_audit_record)
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn record_device_audit(
+        &self,
+        device_id: &str,
+        events: Vec<(i64, AuditEvent)>,
+    ) -> Result<i64, StorageError> {
+        let device_id = device_id.to_owned();
+        self.run(move |connection| {
+            let transaction = connection
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(unavailable)?;
+            let mut recorded: i64 = transaction
+                .query_row(
+                    "SELECT audit_seq FROM devices WHERE id = ?1",
+                    [&device_id],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(unavailable)?
+                .ok_or_else(|| StorageError::NoSuchDevice(device_id.clone()))?;
+            for (seq, event) in events {
+                if seq > recorded {
+                    append_audit(&transaction, event)?;
+                    recorded = seq;
+                }
+            }
+            transaction
+                .execute(
+                    "UPDATE devices SET audit_seq = ?2 WHERE id = ?1",
+                    rusqlite::params![device_id, recorded],
+                )
+                .map_err(unavailable)?;
+            transaction.commit().map_err(unavailable)?;
+            Ok(recorded)
         })
         .await
     }
@@ -1168,6 +1279,87 @@ impl Storage for SqliteStorage {
         .await
     }
 
+    async fn recent_lone_worker_alerts(
+        &self,
+        resolved_after: &str,
+    ) -> Result<Vec<LoneWorkerAlert>, StorageError> {
+        let resolved_after = resolved_after.to_owned();
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare(&format!(
+                    "SELECT {ALERT_COLUMNS} FROM lone_worker_alerts a
+                     WHERE a.resolved_at IS NULL OR a.resolved_at > ?1 ORDER BY a.id DESC"
+                ))
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map([resolved_after], read_alert)
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
+    async fn alert_deliveries(
+        &self,
+        alert_ids: Vec<i64>,
+    ) -> Result<Vec<AlertDeliveryState>, StorageError> {
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare_cached(
+                    "SELECT alert_id, channel, attempts, delivered_at, last_error
+                     FROM alert_deliveries WHERE alert_id = ?1 ORDER BY channel",
+                )
+                .map_err(unavailable)?;
+            let mut states = Vec::new();
+            for alert_id in alert_ids {
+                let rows = statement
+                    .query_map([alert_id], |row| {
+                        Ok(AlertDeliveryState {
+                            alert_id: row.get(0)?,
+                            channel: row.get(1)?,
+                            attempts: row.get(2)?,
+                            delivered_at: row.get(3)?,
+                            last_error: row.get(4)?,
+                        })
+                    })
+                    .map_err(unavailable)?;
+                for row in rows {
+                    states.push(row.map_err(unavailable)?);
+                }
+            }
+            Ok(states)
+        })
+        .await
+    }
+
+    async fn user_access_changes(
+        &self,
+        user: &str,
+        after: i64,
+        up_to: i64,
+    ) -> Result<Vec<PastAccess>, StorageError> {
+        let user_key = name_key(user);
+        self.run(move |connection| {
+            let mut statement = connection
+                .prepare_cached(
+                    "SELECT role, team_key FROM user_access_changes
+                     WHERE user_key = ?1 AND cursor > ?2 AND cursor <= ?3 ORDER BY cursor",
+                )
+                .map_err(unavailable)?;
+            let rows = statement
+                .query_map(rusqlite::params![user_key, after, up_to], |row| {
+                    let role: String = row.get(0)?;
+                    Ok(PastAccess {
+                        role: Role::parse(&role).unwrap_or(Role::Caseworker),
+                        team_key: row.get(1)?,
+                    })
+                })
+                .map_err(unavailable)?;
+            rows.collect::<Result<_, _>>().map_err(unavailable)
+        })
+        .await
+    }
+
     async fn feed_position(&self) -> Result<i64, StorageError> {
         self.run(|connection| {
             connection
@@ -1446,6 +1638,21 @@ fn end_tokens(connection: &Connection, device_id: &str) -> Result<(), StorageErr
 }
 
 /// Chains `event` onto the log inside the caller's transaction.
+fn read_audit_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRecord> {
+    Ok(AuditRecord {
+        seq: row.get(0)?,
+        server_time: row.get(1)?,
+        device_time: row.get(2)?,
+        actor: row.get(3)?,
+        device_id: row.get(4)?,
+        action: row.get(5)?,
+        case_id: row.get(6)?,
+        detail: row.get(7)?,
+        prev_hash: row.get(8)?,
+        hash: row.get(9)?,
+    })
+}
+
 fn append_audit(connection: &Connection, event: AuditEvent) -> Result<(), StorageError> {
     let (seq, hash): (i64, String) = connection
         .query_row("SELECT seq, hash FROM audit_head", [], |row| {

@@ -30,6 +30,7 @@ fn main() {
         "team_alerts",
         "case_access_record",
         "worker_activity",
+        "save_export",
         "outbox",
         "conflicts",
         "resolve_conflict",

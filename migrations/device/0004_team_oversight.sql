@@ -4,6 +4,8 @@
 -- closed counts. Rows written before this step hold NULL until the store
 -- rebuilds the case list from the documents, which it does on opening.
 ALTER TABLE case_projection ADD COLUMN status_changed_at INTEGER;
+-- Unfinished tasks' due dates, as a JSON array, for overdue tasks per worker.
+ALTER TABLE case_projection ADD COLUMN open_task_due_dates TEXT;
 CREATE INDEX case_projection_by_status_change ON case_projection (status, status_changed_at);
 CREATE INDEX case_projection_by_created ON case_projection (created_at);
 

@@ -15,7 +15,7 @@ use doorstep_client::review::ReviewQueueEntry;
 use doorstep_client::settings::parse_server_url;
 use doorstep_client::sync::SignedIn;
 use doorstep_client::team::{
-    AccessSubject, CaseAccessRecord, OpenAlerts, TeamCaseload, WorkerActivity,
+    AccessSubject, CaseAccessRecord, OpenAlerts, SavedExport, TeamCaseload, WorkerActivity,
 };
 use doorstep_client::types::ReviewDecision;
 use tauri::State;
@@ -282,6 +282,25 @@ pub async fn worker_activity(app: App<'_>, worker: String) -> Result<WorkerActiv
         .await?;
     let entries = app.run_off_device(move || request.send()).await?;
     Ok(WorkerActivity { worker, entries })
+}
+
+/// Team leads: saves Team page figures as a CSV file in the Downloads
+/// folder. The window cannot download a `blob:` link itself in WebKitGTK.
+#[tauri::command]
+pub async fn save_export(
+    app: App<'_>,
+    window: tauri::Window,
+    file_name: String,
+    contents: String,
+) -> Result<SavedExport, AppError> {
+    use tauri::Manager as _;
+    let folder = window
+        .path()
+        .download_dir()
+        .or_else(|_| window.path().home_dir().map(|home| home.join("Downloads")))
+        .map_err(|error| AppError::internal(&error))?;
+    app.run(move |device| device.save_team_export(&folder, &file_name, &contents))
+        .await
 }
 
 #[tauri::command]

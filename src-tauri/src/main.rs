@@ -77,6 +77,7 @@ fn main() {
             commands::team_alerts,
             commands::case_access_record,
             commands::worker_activity,
+            commands::save_export,
             commands::outbox,
             commands::conflicts,
             commands::resolve_conflict,

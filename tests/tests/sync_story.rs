@@ -314,7 +314,7 @@ fn a_revoked_laptop_is_wiped_on_its_next_contact_and_refused_from_then_on() {
 
 #[test]
 fn a_reassigned_case_leaves_the_old_laptop_only_after_its_unsynced_work_has_landed() {
-    let (_server_dir, server) = north_team();
+    let (server_dir, server) = north_team();
     let url = server.url();
     let [amy, ben, sam] = laptops_signed_in(&url, ["amy", "ben", "sam"]);
     // Adult social care is not shared with the team: only the assignee and the lead see it.
@@ -348,6 +348,34 @@ fn a_reassigned_case_leaves_the_old_laptop_only_after_its_unsynced_work_has_land
         .find(|record| record["action"] == "removed")
         .unwrap_or_else(|| panic!("no removal in {audit}"));
     assert_eq!(removal["user"], "amy");
+    // The council's own record shows it too: Amy's laptop sent its audit log
+    // at the end of that sync, with the laptop's time and the server's.
+    let (code, exported, stderr) =
+        server_admin(server_dir.path(), None, &["audit", "export"], None);
+    assert_eq!(code, Some(0), "{stderr}");
+    let on_the_server: Vec<Value> = exported
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .filter(|record: &Value| record["case_id"] == id.as_str())
+        .collect();
+    let removed = on_the_server
+        .iter()
+        .find(|record| record["action"] == "device_removed")
+        .unwrap_or_else(|| panic!("no removal on the server in {on_the_server:?}"));
+    assert_eq!(removed["actor"], "amy");
+    assert!(removed["device_time"].is_string() && removed["server_time"].is_string());
+    let note_landed = on_the_server
+        .iter()
+        .position(|record| record["action"] == "case_changed" && record["actor"] == "amy")
+        .unwrap();
+    let removal_recorded = on_the_server
+        .iter()
+        .position(|record| record["action"] == "device_removed")
+        .unwrap();
+    assert!(
+        note_landed < removal_recorded,
+        "her note landed before the case left"
+    );
 
     // Ben, the new holder, has Amy's note.
     ben.synced();

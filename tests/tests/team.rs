@@ -68,6 +68,19 @@ fn a_visit_past_its_expected_end_with_no_check_out_shows_on_the_leads_caseload()
     sync(&amy);
     ben.run_blocking(|device| {
         let case = device.create_case("welfare", "Benefit appeal paperwork")?;
+        // One task already late, one not yet due.
+        let yesterday = Timestamp(now().millis() - 86_400_000).to_rfc3339()[..10].to_owned();
+        let next_week = Timestamp(now().millis() + 7 * 86_400_000).to_rfc3339()[..10].to_owned();
+        for (title, due) in [
+            ("Send the appeal form", yesterday),
+            ("Chase the GP letter", next_week),
+        ] {
+            let task = BTreeMap::from([
+                ("title".to_owned(), title.to_owned()),
+                ("due_date".to_owned(), due),
+            ]);
+            device.add_form_item(&case, ItemKind::Task, &task)?;
+        }
         device.submit_for_review(&case)
     })
     .unwrap();
@@ -99,6 +112,8 @@ fn a_visit_past_its_expected_end_with_no_check_out_shows_on_the_leads_caseload()
         (1, 0)
     );
     assert_eq!((ben_load.open_cases, ben_load.awaiting_review), (1, 1));
+    assert_eq!((ben_load.open_tasks, ben_load.overdue_tasks), (2, 1));
+    assert_eq!(amy_load.overdue_tasks, 0);
     assert_eq!(ben_load.overdue_visits, 0);
 
     // Amy checks out; once that syncs, the lead's view clears.
@@ -351,4 +366,55 @@ fn the_weekly_figures_count_cases_opened_and_closed_this_week_and_the_time_to_cl
             .iter()
             .all(|week| week.opened == 0 && week.closed == 0)
     );
+}
+
+#[test]
+fn the_team_conflict_queue_names_who_each_case_is_with() {
+    let (_server_dir, server) = server_with_people(
+        &[
+            ("amy", "caseworker", Some("North")),
+            ("ben", "caseworker", Some("North")),
+            ("sam", "team-lead", Some("North")),
+        ],
+        PASSWORD,
+    );
+    let (amy_dir, ben_dir, sam_dir) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let amy = laptop_signed_in(amy_dir.path(), &server.url(), "amy");
+    let ben = laptop_signed_in(ben_dir.path(), &server.url(), "ben");
+    let sam = laptop_signed_in(sam_dir.path(), &server.url(), "sam");
+    // A housing case of Amy's, which Ben may open as her teammate.
+    let case_id = amy
+        .run_blocking(|device| device.create_case("housing", "Damp in the back bedroom"))
+        .unwrap();
+    sync(&amy);
+    sync(&ben);
+
+    // Both change the summary offline, then sync.
+    let (for_amy, for_ben) = (case_id.clone(), case_id.clone());
+    amy.run_blocking(move |device| {
+        device.set_field(&for_amy, "summary", "Damp and mould in the back bedroom")
+    })
+    .unwrap();
+    ben.run_blocking(move |device| {
+        device.set_field(&for_ben, "summary", "Damp in bedroom; child has asthma")
+    })
+    .unwrap();
+    sync(&amy);
+    sync(&ben);
+    sync(&sam);
+
+    let queue = sam.run_blocking(|device| device.conflicts(None)).unwrap();
+    assert_eq!(queue.len(), 1, "{queue:?}");
+    assert_eq!(queue[0].case_id, case_id);
+    assert_eq!(queue[0].assigned_to.as_deref(), Some("amy"));
+    let values: Vec<String> = queue[0].conflicts[0]
+        .values
+        .iter()
+        .map(|entry| entry.value.to_string())
+        .collect();
+    assert_eq!(values.len(), 2, "both values stay until a person chooses");
 }

@@ -379,6 +379,8 @@ export interface WorkerCaseload {
   casesWithConflicts: number
   /** Unfinished tasks on open cases. */
   openTasks: number
+  /** Of those, past their due date. */
+  overdueTasks: number
 }
 
 /** A visit checked in, not checked out, and past its expected end: a lone-worker alert. */
@@ -576,6 +578,26 @@ export const teamAlerts = (): Promise<TeamAlerts> => invoke('team_alerts')
 export const caseAccessRecord = (caseId: string): Promise<CaseAccessRecord> => invoke('case_access_record', { caseId })
 /** Team leads only: what one worker has done, from the server's access log; errors as `caseAccessRecord`. */
 export const workerActivity = (worker: string): Promise<WorkerActivity> => invoke('worker_activity', { worker })
+/** Where `save_export` wrote a file. */
+export interface SavedExport {
+  /** The absolute path written, in the person's Downloads folder. */
+  path: string
+  /**
+   * The name it was saved under: the one asked for, or with a number added
+   * when a file of that name was there already (`team-caseload-2026-12-03 (1).csv`).
+   */
+  fileName: string
+}
+/**
+ * Team leads only: writes a CSV file into the person's Downloads folder and
+ * says where. (The app's window cannot download a `blob:` link, so every
+ * export goes through Rust.) `contents` is written as given, as UTF-8.
+ * Rejects with `not_a_team_lead` for anyone else, `invalid_input` for a file
+ * name not matching `^[a-z0-9-]+\.csv$`, and `export_failed` when the file
+ * could not be written (its message says why, and what to check).
+ */
+export const saveExport = (fileName: string, contents: string): Promise<SavedExport> =>
+  invoke('save_export', { fileName, contents })
 export const getOutbox = (): Promise<Outbox> => invoke('outbox')
 export const listConflicts = (): Promise<CaseConflicts[]> => invoke('conflicts')
 /** Keep mine, keep theirs or an edited value: the chosen text for the field. */

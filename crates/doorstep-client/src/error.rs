@@ -49,6 +49,19 @@ pub enum ClientError {
     AuditBroken(u64),
     #[error("Could not write the output: {0}")]
     Output(String),
+    #[error(
+        "\"{0}\" cannot be used as an export's file name. Use lower-case letters, digits and hyphens, ending in .csv"
+    )]
+    InvalidExportName(String),
+    #[error("The export is {bytes} bytes, over the limit of {limit}. Export less at once")]
+    ExportTooLarge { bytes: usize, limit: usize },
+    #[error(
+        "Could not save {path}: {source}. Check there is space on the disk and that you may write to your Downloads folder"
+    )]
+    Export {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Sync(Box<doorstep_sync::SyncError>),
     #[error(
@@ -119,6 +132,10 @@ impl ClientError {
             ClientError::NoSuchAttachment(_) => "no_such_attachment",
             ClientError::AuditBroken(_) => "audit_broken",
             ClientError::Output(_) => "output_failed",
+            ClientError::InvalidExportName(_) | ClientError::ExportTooLarge { .. } => {
+                "invalid_input"
+            }
+            ClientError::Export { .. } => "export_failed",
             ClientError::Sync(error) => sync_code(error),
             ClientError::Wiped => "device_wiped",
             ClientError::SignIn(_) => "sign_in_refused",

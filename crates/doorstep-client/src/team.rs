@@ -16,6 +16,30 @@ use crate::{ClientError, Device};
 /// Weeks of opened and closed figures on the Team page.
 pub const KPI_WEEKS: usize = 8;
 
+/// The largest export a team lead saves from the Team page. Team figures
+/// are a few kilobytes; this only stops a runaway.
+pub const MAXIMUM_EXPORT_BYTES: usize = 5 * 1024 * 1024;
+
+/// Where a team export was saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedExport {
+    pub path: String,
+    /// The name used: the one asked for, or with " (1)" and so on if taken.
+    pub file_name: String,
+}
+
+/// `team-caseload-2026-12-03.csv`: lower-case letters, digits and hyphens, then `.csv`.
+fn usable_export_name(name: &str) -> bool {
+    name.strip_suffix(".csv").is_some_and(|stem| {
+        !stem.is_empty()
+            && stem.len() <= 100
+            && stem
+                .bytes()
+                .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+    })
+}
+
 /// A laptop of someone in the team, as the server knows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -122,6 +146,27 @@ impl AccessRecordRequest {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::usable_export_name;
+
+    #[test]
+    fn export_names_are_plain_csv_file_names() {
+        assert!(usable_export_name("team-caseload-2026-12-03.csv"));
+        for refused in [
+            "../team.csv",
+            "team.csv.exe",
+            "Team.csv",
+            ".csv",
+            "team caseload.csv",
+            "team/caseload.csv",
+            "team.txt",
+        ] {
+            assert!(!usable_export_name(refused), "{refused}");
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CaseAccessRecord {
@@ -201,6 +246,70 @@ impl Device {
             overdue_visits,
             kpis: self.store.team_kpis(now, KPI_WEEKS)?,
             from_server: self.server_team_view()?,
+        })
+    }
+
+    /// Saves figures from the Team page (caseloads, weekly counts: about
+    /// staff and numbers, never about the people visited) as a CSV file in
+    /// `folder`, the person's Downloads folder, without replacing a file
+    /// already there. Team leads only; audited.
+    pub fn save_team_export(
+        &mut self,
+        folder: &std::path::Path,
+        file_name: &str,
+        contents: &str,
+    ) -> Result<SavedExport, ClientError> {
+        self.require_team_lead()?;
+        if !usable_export_name(file_name) {
+            return Err(ClientError::InvalidExportName(file_name.to_owned()));
+        }
+        if contents.len() > MAXIMUM_EXPORT_BYTES {
+            return Err(ClientError::ExportTooLarge {
+                bytes: contents.len(),
+                limit: MAXIMUM_EXPORT_BYTES,
+            });
+        }
+        let failed = |path: &std::path::Path| {
+            let path = path.to_owned();
+            move |source| ClientError::Export { path, source }
+        };
+        std::fs::create_dir_all(folder).map_err(failed(folder))?;
+        let stem = file_name.trim_end_matches(".csv");
+        let mut attempt = 0;
+        let (path, mut file, used) = loop {
+            let used = match attempt {
+                0 => file_name.to_owned(),
+                n => format!("{stem} ({n}).csv"),
+            };
+            let path = folder.join(&used);
+            match std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(file) => break (path, file, used),
+                Err(error)
+                    if error.kind() == std::io::ErrorKind::AlreadyExists && attempt < 999 =>
+                {
+                    attempt += 1;
+                }
+                Err(error) => return Err(failed(&path)(error)),
+            }
+        };
+        use std::io::Write as _;
+        file.write_all(contents.as_bytes())
+            .and_then(|()| file.sync_all())
+            .map_err(failed(&path))?;
+        self.store.record_audit(&doorstep_store::AuditEvent {
+            user: self.user.clone(),
+            action: doorstep_store::AuditAction::Exported,
+            case_id: None,
+            detail: format!("Saved team figures as {used}"),
+            device_time: crate::desktop::now(),
+        })?;
+        Ok(SavedExport {
+            path: path.display().to_string(),
+            file_name: used,
         })
     }
 

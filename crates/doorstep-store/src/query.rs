@@ -221,4 +221,6 @@ pub struct WorkerCaseload {
     pub cases_with_conflicts: usize,
     /// Unfinished tasks on open cases.
     pub open_tasks: usize,
+    /// Of those, past their due date.
+    pub overdue_tasks: usize,
 }

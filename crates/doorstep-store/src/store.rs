@@ -549,7 +549,10 @@ impl DeviceStore {
                         sum(open_visit_expected_end IS NOT NULL AND open_visit_expected_end < ?1),
                         sum(status <> 'closed' AND due_date IS NOT NULL AND due_date < ?2),
                         sum(conflict_count > 0),
-                        sum(CASE WHEN status <> 'closed' THEN open_task_count ELSE 0 END)
+                        sum(CASE WHEN status <> 'closed' THEN open_task_count ELSE 0 END),
+                        sum(CASE WHEN status <> 'closed' THEN
+                            (SELECT count(*) FROM json_each(open_task_due_dates) WHERE value < ?2)
+                            ELSE 0 END)
                  FROM case_projection
                  GROUP BY assigned_to
                  ORDER BY assigned_to IS NULL, lower(assigned_to)",
@@ -570,6 +573,7 @@ impl DeviceStore {
                     overdue_cases: count(row, 6)?,
                     cases_with_conflicts: count(row, 7)?,
                     open_tasks: count(row, 8)?,
+                    overdue_tasks: count(row, 9)?,
                 })
             })
             .map_err(db("adding up caseloads"))?;
@@ -1114,7 +1118,7 @@ const PROJECTION_COLUMNS: &str = "p.case_id, p.reference, p.case_type, p.status,
     p.assigned_to, p.team, p.due_date, p.risk_warnings, p.people_names, p.narrative, \
     p.notes_text, p.note_count, p.open_task_count, p.next_visit_at, p.open_visit_expected_end, \
     p.conflict_count, p.created_by, p.created_at, p.updated_by, p.updated_at, \
-    coalesce(p.status_changed_at, p.created_at)";
+    coalesce(p.status_changed_at, p.created_at), coalesce(p.open_task_due_dates, '[]')";
 
 pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<(), StoreError> {
     let json = |list: &[String]| serde_json::Value::from(list.to_vec()).to_string();
@@ -1124,9 +1128,9 @@ pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<()
         "INSERT INTO case_projection (case_id, reference, case_type, status, summary, assigned_to,
              team, due_date, risk_warnings, people_names, narrative, notes_text, note_count,
              open_task_count, next_visit_at, open_visit_expected_end, conflict_count, created_by,
-             created_at, updated_by, updated_at, status_changed_at)
+             created_at, updated_by, updated_at, status_changed_at, open_task_due_dates)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-             ?19, ?20, ?21, ?22)
+             ?19, ?20, ?21, ?22, ?23)
          ON CONFLICT (case_id) DO UPDATE SET
              reference = excluded.reference, case_type = excluded.case_type,
              status = excluded.status, summary = excluded.summary,
@@ -1138,7 +1142,8 @@ pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<()
              open_visit_expected_end = excluded.open_visit_expected_end,
              conflict_count = excluded.conflict_count, created_by = excluded.created_by,
              created_at = excluded.created_at, updated_by = excluded.updated_by,
-             updated_at = excluded.updated_at, status_changed_at = excluded.status_changed_at",
+             updated_at = excluded.updated_at, status_changed_at = excluded.status_changed_at,
+             open_task_due_dates = excluded.open_task_due_dates",
         )
         .map_err(db("updating the case list"))?;
     upsert
@@ -1165,6 +1170,7 @@ pub(crate) fn write_projection(tx: &Connection, p: &CaseProjection) -> Result<()
             p.updated_by,
             p.updated_at.millis(),
             p.status_changed_at.millis(),
+            json(&p.open_task_due_dates),
         ])
         .map_err(db("updating the case list"))?;
     Ok(())
@@ -1207,6 +1213,7 @@ fn read_projection(row: &rusqlite::Row<'_>) -> rusqlite::Result<CaseProjection> 
         updated_by: row.get(19)?,
         updated_at: Timestamp(row.get(20)?),
         status_changed_at: Timestamp(row.get(21)?),
+        open_task_due_dates: list(22)?,
     })
 }
 

@@ -128,6 +128,7 @@ function worker(name: string | null, openCases: number): WorkerCaseload {
     overdueCases: 0,
     casesWithConflicts: 0,
     openTasks: 0,
+    overdueTasks: 0,
   }
 }
 

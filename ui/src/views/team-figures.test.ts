@@ -13,26 +13,27 @@ function worker(name: string | null, counts: Partial<Omit<WorkerCaseload, 'worke
     overdueCases: 0,
     casesWithConflicts: 0,
     openTasks: 0,
+    overdueTasks: 0,
     ...counts,
   }
 }
 
-const SAM = worker('sam.caseworker', { openCases: 11, inProgress: 5, awaitingReview: 2, visitsUnderWay: 1, overdueCases: 2, casesWithConflicts: 2, openTasks: 2 })
+const SAM = worker('sam.caseworker', { openCases: 11, inProgress: 5, awaitingReview: 2, visitsUnderWay: 1, overdueCases: 2, casesWithConflicts: 2, openTasks: 2, overdueTasks: 1 })
 const ALEX = worker('alex.colleague', { openCases: 1, awaitingReview: 1, visitsUnderWay: 1, overdueVisits: 1 })
 const NOBODY = worker(null, { openCases: 1, visitsUnderWay: 1, overdueVisits: 1 })
 
-const HEADER = 'Worker,Open cases,In progress,Awaiting review,Overdue cases,Open tasks,Visits under way,Overdue visits,Cases with conflicts'
+const HEADER = 'Worker,Open cases,In progress,Awaiting review,Overdue cases,Open tasks,Overdue tasks,Visits under way,Overdue visits,Cases with conflicts'
 
 describe('the caseload as a CSV file', () => {
   it('has a header, a record per worker in the order given, and a total, each line ending CRLF', () => {
     expect(caseloadCsv([ALEX, SAM, NOBODY])).toBe(
-      [HEADER, 'alex.colleague,1,0,1,0,0,1,1,0', 'sam.caseworker,11,5,2,2,2,1,0,2', 'Not assigned,1,0,0,0,0,1,1,0', 'Total,13,5,3,2,2,3,2,2'].join('\r\n') +
+      [HEADER, 'alex.colleague,1,0,1,0,0,0,1,1,0', 'sam.caseworker,11,5,2,2,2,1,1,0,2', 'Not assigned,1,0,0,0,0,0,1,1,0', 'Total,13,5,3,2,2,1,3,2,2'].join('\r\n') +
         '\r\n',
     )
   })
 
   it('is just the header and a zero total for a team with no cases', () => {
-    expect(caseloadCsv([])).toBe(`${HEADER}\r\nTotal,0,0,0,0,0,0,0,0\r\n`)
+    expect(caseloadCsv([])).toBe(`${HEADER}\r\nTotal,0,0,0,0,0,0,0,0,0\r\n`)
   })
 
   it('quotes fields with commas, quotes or line breaks, doubling the quotes, as RFC 4180 says', () => {
@@ -42,7 +43,7 @@ describe('the caseload as a CSV file', () => {
     expect(csvField('carriage\rreturn')).toBe('"carriage\rreturn"')
     expect(csvField('jo.smith')).toBe('jo.smith')
     expect(csvField(12)).toBe('12')
-    expect(caseloadCsv([worker('Smith, Jo', { openCases: 3 })]).split('\r\n')[1]).toBe('"Smith, Jo",3,0,0,0,0,0,0,0')
+    expect(caseloadCsv([worker('Smith, Jo', { openCases: 3 })]).split('\r\n')[1]).toBe('"Smith, Jo",3,0,0,0,0,0,0,0,0')
   })
 
   it('turns a name a spreadsheet would run as a formula into plain text with a leading apostrophe', () => {
@@ -54,7 +55,7 @@ describe('the caseload as a CSV file', () => {
     // Only the first character counts: these are ordinary names.
     expect(csvField('jo=smith')).toBe('jo=smith')
     expect(csvField('mary-jane')).toBe('mary-jane')
-    expect(caseloadCsv([worker('=cmd|"/c calc"!A1', { openCases: 1 })]).split('\r\n')[1]).toBe(`"'=cmd|""/c calc""!A1",1,0,0,0,0,0,0,0`)
+    expect(caseloadCsv([worker('=cmd|"/c calc"!A1', { openCases: 1 })]).split('\r\n')[1]).toBe(`"'=cmd|""/c calc""!A1",1,0,0,0,0,0,0,0,0`)
   })
 
   it('is named for the day the figures are from, in the laptop’s time zone', () => {
@@ -71,6 +72,7 @@ describe('adding up the caseload', () => {
       awaitingReview: 3,
       overdueCases: 2,
       openTasks: 2,
+      overdueTasks: 1,
       visitsUnderWay: 3,
       overdueVisits: 2,
       casesWithConflicts: 2,

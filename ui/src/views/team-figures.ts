@@ -20,6 +20,7 @@ export const CASELOAD_COLUMNS: readonly CaseloadColumn[] = [
   { key: 'awaitingReview', heading: 'Awaiting review' },
   { key: 'overdueCases', heading: 'Overdue cases' },
   { key: 'openTasks', heading: 'Open tasks' },
+  { key: 'overdueTasks', heading: 'Overdue tasks' },
   { key: 'visitsUnderWay', heading: 'Visits under way' },
   { key: 'overdueVisits', heading: 'Overdue visits' },
   { key: 'casesWithConflicts', heading: 'Cases with conflicts' },

@@ -1,6 +1,6 @@
 import { mockIPC } from '@tauri-apps/api/mocks'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { DUTY_WORKER, SAMPLE_IDS, WEBHOOK_ERROR } from '../../tests/e2e/fake-device'
+import { DOWNLOADS_FOLDER, DUTY_WORKER, SAMPLE_IDS, WEBHOOK_ERROR } from '../../tests/e2e/fake-device'
 import { UNLOCK_PATH, resetLockState } from '../idle'
 import type { OverdueVisit, TeamCaseload, TeamKpis, WorkerCaseload } from '../ipc'
 import { attachLiveRegion } from '../live-region'
@@ -9,8 +9,10 @@ import { mockDevice, testContext, textOf } from '../test/fake-backend'
 import { settle } from '../test/fixtures'
 import { ALERTS_NOT_FETCHED, LAPTOPS_NOT_FETCHED } from './team-server'
 import {
+  CSV_BOM,
   DOWNLOAD_CSV,
   DOWNLOAD_WEEKLY_CSV,
+  EXPORT_SAVED_ID,
   LAPTOPS_HEADING,
   NO_CLOSED_CASES,
   NO_OVERDUE_VISITS,
@@ -21,6 +23,7 @@ import {
   REFRESH_EVERY_MS,
   SAME_FIGURES,
   overdueFor,
+  savedToDownloads,
   teamView,
 } from './team'
 
@@ -56,6 +59,7 @@ function worker(name: string | null, counts: Partial<Omit<WorkerCaseload, 'worke
     overdueCases: 0,
     casesWithConflicts: 0,
     openTasks: 0,
+    overdueTasks: 0,
     ...counts,
   }
 }
@@ -63,7 +67,7 @@ function worker(name: string | null, counts: Partial<Omit<WorkerCaseload, 'worke
 const NOW = new Date()
 const minutesAgo = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000).toISOString()
 
-const PRIYA = worker('priya.patel', { openCases: 7, inProgress: 3, awaitingReview: 1, visitsUnderWay: 1, overdueVisits: 1, overdueCases: 2, openTasks: 4 })
+const PRIYA = worker('priya.patel', { openCases: 7, inProgress: 3, awaitingReview: 1, visitsUnderWay: 1, overdueVisits: 1, overdueCases: 2, openTasks: 4, overdueTasks: 3 })
 const OMAR = worker('omar.hassan', { openCases: 4, inProgress: 2, visitsUnderWay: 1, overdueVisits: 1, casesWithConflicts: 1, openTasks: 1 })
 const NOBODY = worker(null, { openCases: 2 })
 
@@ -93,18 +97,24 @@ function answer(
   return { asOf: NOW.getTime(), workers, overdueVisits, kpis: NO_KPIS, fromServer: null, ...extra }
 }
 
-/** Rust as far as this page asks it: `caseload()` is what team_caseload says now. */
+/** Rust as far as this page asks it: `caseload()` is what team_caseload says now; save_export writes nothing and says where. */
 function mockTeam(caseload: () => TeamCaseload, lastSyncedAt: string | null = minutesAgo(12)) {
   const calls: string[] = []
-  mockIPC((cmd) => {
+  const exports: { fileName: string; contents: string }[] = []
+  mockIPC((cmd, payload) => {
     calls.push(cmd)
     if (cmd === 'team_caseload') return caseload()
     if (cmd === 'sync_status') {
       return { connection: 'online', lastSyncedAt, lastError: null, progress: null, unsyncedChanges: 0, filesToSend: 0, everythingAcknowledged: true }
     }
+    if (cmd === 'save_export') {
+      const { fileName, contents } = payload as { fileName: string; contents: string }
+      exports.push({ fileName, contents })
+      return { path: `/home/lee/Downloads/${fileName}`, fileName }
+    }
     throw `Command ${cmd} not found`
   })
-  return { count: (cmd: string) => calls.filter((c) => c === cmd).length }
+  return { count: (cmd: string) => calls.filter((c) => c === cmd).length, exports }
 }
 
 const banner = (page: HTMLElement) => page.querySelector<HTMLElement>('[data-overdue-banner]')
@@ -194,6 +204,7 @@ describe('Your team, for a team lead', () => {
       'Awaiting review',
       'Overdue cases',
       'Open tasks',
+      'Overdue tasks',
       'Visits under way',
       'Overdue visits',
       'Cases with conflicts',
@@ -201,11 +212,15 @@ describe('Your team, for a team lead', () => {
     expect(headings.every((th) => th.getAttribute('scope') === 'col')).toBe(true)
     expect(headings.slice(1).every((th) => th.classList.contains('govuk-table__header--numeric'))).toBe(true)
     expect(bodyRows(page)).toEqual([
-      ['omar.hassan', '4', '2', '0', '0', '1', '1', '1', '1'],
-      ['priya.patel', '7', '3', '1', '2', '4', '1', '1', '0'],
-      ['Not assigned', '2', '0', '0', '0', '0', '0', '0', '0'],
+      ['omar.hassan', '4', '2', '0', '0', '1', '0', '1', '1', '1'],
+      ['priya.patel', '7', '3', '1', '2', '4', '3', '1', '1', '0'],
+      ['Not assigned', '2', '0', '0', '0', '0', '0', '0', '0', '0'],
     ])
-    expect(totalRow(page)).toEqual(['Total', '13', '5', '1', '2', '5', '2', '2', '1'])
+    expect(totalRow(page)).toEqual(['Total', '13', '5', '1', '2', '5', '3', '2', '2', '1'])
+    // Overdue tasks, like overdue cases, stand out when there are any; none is plain.
+    const overdueTasksCell = (row: number) => page.querySelectorAll('.doorstep-team-table tbody tr')[row]!.children[6]!
+    expect(overdueTasksCell(1).querySelector('strong.doorstep-team-warning')?.textContent).toBe('3')
+    expect(overdueTasksCell(0).querySelector('strong')).toBeNull()
     expect([...table.querySelectorAll('tbody th, tfoot th')].every((th) => th.getAttribute('scope') === 'row')).toBe(true)
     expect([...table.querySelectorAll('td')].every((td) => td.classList.contains('govuk-table__cell--numeric'))).toBe(true)
     // The table scrolls on its own on a narrow window, so the keyboard must be able to reach it.
@@ -232,12 +247,13 @@ describe('Your team, for a team lead', () => {
     mockDevice(LEAD)
     const page = openTeam()
     await settle()
+    // Alex's fire safety case has the one overdue task (its done task, also past due, is not counted).
     expect(bodyRows(page)).toEqual([
-      ['alex.colleague', '1', '0', '1', '0', '0', '1', '1', '0'],
-      ['sam.caseworker', '11', '5', '2', '2', '2', '1', '0', '2'],
-      ['Not assigned', '1', '0', '0', '0', '0', '1', '1', '0'],
+      ['alex.colleague', '1', '0', '1', '0', '1', '1', '1', '1', '0'],
+      ['sam.caseworker', '11', '5', '2', '2', '2', '0', '1', '0', '2'],
+      ['Not assigned', '1', '0', '0', '0', '0', '0', '1', '1', '0'],
     ])
-    expect(totalRow(page)).toEqual(['Total', '13', '5', '3', '2', '2', '3', '2', '2'])
+    expect(totalRow(page)).toEqual(['Total', '13', '5', '3', '2', '3', '1', '3', '2', '2'])
     const [first, second] = overdueItems(page) as [HTMLElement, HTMLElement]
     expect(textOf(first.querySelector('h4'))).toBe(`${DUTY_WORKER}: 1 hour 10 minutes overdue`)
     expect(first.querySelector('a')?.getAttribute('href')).toBe(`#/cases/${SAMPLE_IDS.dutyReferral}`)
@@ -429,34 +445,64 @@ describe('Your team, for a team lead', () => {
     expect(textOf(page.querySelector('[data-team-freshness]'))).toMatch(/^Figures from this laptop’s last sync/)
   })
 
-  it('downloads the caseload as team-caseload-<date>.csv from a blob: URL', async () => {
-    mockTeam(() => answer([PRIYA_LATE]))
+  it('saves the caseload through Rust as team-caseload-<date>.csv, then says where it went and moves focus there', async () => {
+    const backend = mockTeam(() => answer([PRIYA_LATE]))
+    const polite = document.createElement('div')
+    document.body.append(polite)
+    attachLiveRegion(polite)
     const page = openTeam()
     await settle()
-    const blobs: Blob[] = []
-    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
-      blobs.push(blob as Blob)
-      return 'blob:team-caseload'
-    })
-    const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined)
-    const clicked: HTMLAnchorElement[] = []
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      clicked.push(this)
-    })
+    const button = page.querySelector<HTMLButtonElement>('[data-download-csv]')!
+    expect(textOf(button)).toBe(DOWNLOAD_CSV)
+    button.focus()
+    button.click()
+    await settle()
 
-    page.querySelector<HTMLButtonElement>('[data-download-csv]')!.click()
     const y = NOW.getFullYear()
     const m = String(NOW.getMonth() + 1).padStart(2, '0')
     const d = String(NOW.getDate()).padStart(2, '0')
-    expect(clicked.map((a) => [a.download, a.href])).toEqual([[`team-caseload-${y}-${m}-${d}.csv`, 'blob:team-caseload']])
-    expect(clicked[0]?.isConnected).toBe(false)
-    expect(blobs[0]?.type).toBe('text/csv;charset=utf-8')
-    const lines = (await blobs[0]!.text()).replace(/^\uFEFF/, '').split('\r\n')
-    expect(lines[0]).toBe('Worker,Open cases,In progress,Awaiting review,Overdue cases,Open tasks,Visits under way,Overdue visits,Cases with conflicts')
-    expect(lines[1]).toBe('omar.hassan,4,2,0,0,1,1,1,1')
-    expect(lines[3]).toBe('Not assigned,2,0,0,0,0,0,0,0')
-    expect(lines[4]).toBe('Total,13,5,1,2,5,2,2,1')
-    expect(revoke).not.toHaveBeenCalled()
+    const name = `team-caseload-${y}-${m}-${d}.csv`
+    expect(backend.exports.map((file) => file.fileName)).toEqual([name])
+    const contents = backend.exports[0]!.contents
+    // The byte order mark tells Excel the file is UTF-8.
+    expect(contents.startsWith(CSV_BOM)).toBe(true)
+    const lines = contents.slice(CSV_BOM.length).split('\r\n')
+    expect(lines[0]).toBe(
+      'Worker,Open cases,In progress,Awaiting review,Overdue cases,Open tasks,Overdue tasks,Visits under way,Overdue visits,Cases with conflicts',
+    )
+    expect(lines[1]).toBe('omar.hassan,4,2,0,0,1,0,1,1,1')
+    expect(lines[2]).toBe('priya.patel,7,3,1,2,4,3,1,1,0')
+    expect(lines[3]).toBe('Not assigned,2,0,0,0,0,0,0,0,0')
+    expect(lines[4]).toBe('Total,13,5,1,2,5,3,2,2,1')
+    // No blob: link is made: the app's window would do nothing with it.
+    expect(document.querySelector('a[download]')).toBeNull()
+
+    const saved = page.querySelector<HTMLElement>('[data-export-saved]')!
+    expect(saved.id).toBe(EXPORT_SAVED_ID)
+    expect(saved.classList.contains('govuk-notification-banner--success')).toBe(true)
+    expect(saved.getAttribute('role')).toBe('region')
+    expect(saved.getAttribute('aria-labelledby')).toBe(`${EXPORT_SAVED_ID}-title`)
+    expect(textOf(saved.querySelector('.govuk-notification-banner__title'))).toBe('Success')
+    expect(textOf(saved.querySelector('.govuk-notification-banner__heading'))).toBe(`Saved ${name} to your Downloads folder`)
+    expect(textOf(saved.querySelector('[data-export-path]'))).toBe(`/home/lee/Downloads/${name}`)
+    expect(saved.querySelector('[data-export-path]')!.classList.contains('govuk-body-s')).toBe(true)
+    // Before the heading, as GOV.UK places notification banners, and focused as after a reassignment.
+    expect(saved.compareDocumentPosition(page.querySelector('h1')!) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
+    expect(document.activeElement).toBe(saved)
+    await new Promise((resolve) => setTimeout(resolve, 80))
+    expect(textOf(polite)).toBe(`${savedToDownloads(name)}.`)
+  })
+
+  it('keeps focus where the lead went if they moved on while the file was being saved', async () => {
+    mockTeam(() => answer([PRIYA_LATE]))
+    const page = openTeam()
+    await settle()
+    page.querySelector<HTMLButtonElement>('[data-download-csv]')!.click()
+    const region = page.querySelector<HTMLElement>('[data-focus-key="caseload-table"]')!
+    region.focus()
+    await settle()
+    expect(page.querySelector('[data-export-saved]')).not.toBeNull()
+    expect(document.activeElement).toBe(region)
   })
 
   it('says there is nothing to tabulate when no cases are on the laptop', async () => {
@@ -641,27 +687,118 @@ describe('Your team: what the server said, and the last 8 weeks', () => {
     expect(charts.weekly[0]?.destroyed).toBe(true)
   })
 
-  it('downloads the weekly figures as team-weekly-figures-<date>.csv', async () => {
-    mockDevice(LEAD)
+  it('saves the weekly figures as team-weekly-figures-<date>.csv, and a second save beside the first', async () => {
+    const backend = mockDevice(LEAD)
     const page = openTeam()
     await settle()
-    const blobs: Blob[] = []
-    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
-      blobs.push(blob as Blob)
-      return 'blob:weekly'
-    })
-    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined)
-    const clicked: HTMLAnchorElement[] = []
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
-      clicked.push(this)
-    })
     const button = page.querySelector<HTMLButtonElement>('[data-download-weekly]')!
     expect(textOf(button)).toBe(DOWNLOAD_WEEKLY_CSV)
+    button.focus()
     button.click()
-    expect(clicked[0]?.download).toMatch(/^team-weekly-figures-\d{4}-\d{2}-\d{2}\.csv$/)
-    const lines = (await blobs[0]!.text()).replace(/^\uFEFF/, '').split('\r\n')
+    await settle()
+    const [file] = backend.device.savedFiles()
+    expect(file?.fileName).toMatch(/^team-weekly-figures-\d{4}-\d{2}-\d{2}\.csv$/)
+    expect(file?.path).toBe(`${DOWNLOADS_FOLDER}/${file?.fileName}`)
+    expect(backend.sent('save_export')).toEqual([{ fileName: file!.fileName, contents: file!.contents }])
+    const lines = file!.contents.replace(/^\uFEFF/, '').split('\r\n')
     expect(lines[0]).toBe('Week starting,Opened,Closed')
     expect(lines[1]).toMatch(/^\d{4}-\d{2}-\d{2},6,5$/)
     expect(lines[9]).toBe('Total,41,35')
+    const saved = page.querySelector<HTMLElement>('[data-export-saved]')!
+    expect(textOf(saved.querySelector('.govuk-notification-banner__heading'))).toBe(savedToDownloads(file!.fileName))
+    expect(textOf(saved.querySelector('[data-export-path]'))).toBe(file!.path)
+    expect(document.activeElement).toBe(saved)
+
+    // Rust never writes over a file: the same name again gets " (1)", and the banner names that file.
+    button.focus()
+    button.click()
+    await settle()
+    const again = backend.device.savedFiles()[1]!
+    expect(again.fileName).toBe(file!.fileName.replace(/\.csv$/, ' (1).csv'))
+    expect(again.contents).toBe(file!.contents)
+    expect(page.querySelectorAll('[data-export-saved]')).toHaveLength(1)
+    expect(textOf(page.querySelector('[data-export-saved] .govuk-notification-banner__heading'))).toBe(savedToDownloads(again.fileName))
+    expect(textOf(page.querySelector('[data-export-path]'))).toBe(`${DOWNLOADS_FOLDER}/${again.fileName}`)
+  })
+
+  it('saves one file for a double click', async () => {
+    const backend = mockDevice(LEAD)
+    const page = openTeam()
+    await settle()
+    const button = page.querySelector<HTMLButtonElement>('[data-download-csv]')!
+    button.click()
+    button.click()
+    await settle()
+    expect(backend.device.savedFiles()).toHaveLength(1)
+  })
+
+  it('shows why a file could not be saved in an error summary, which takes focus, and a later save replaces it', async () => {
+    const backend = mockDevice(LEAD)
+    const message = 'Could not save team-caseload-2026-12-03.csv: No space left on device. Check there is space in your Downloads folder and try again.'
+    backend.device.fail('save_export', { code: 'export_failed', message })
+    const page = openTeam()
+    await settle()
+    const button = page.querySelector<HTMLButtonElement>('[data-download-csv]')!
+    button.focus()
+    button.click()
+    await settle()
+    const summary = page.querySelector<HTMLElement>('.govuk-error-summary')!
+    expect(textOf(summary.querySelector('.govuk-error-summary__title'))).toBe('There is a problem')
+    expect(textOf(summary.querySelector('.govuk-error-summary__list'))).toBe(message)
+    expect(summary.querySelector('[role="alert"]')).not.toBeNull()
+    expect(summary.contains(document.activeElement)).toBe(true)
+    expect(page.querySelector('[data-export-saved]')).toBeNull()
+    expect(backend.device.savedFiles()).toEqual([])
+
+    backend.device.succeed('save_export')
+    button.focus()
+    button.click()
+    await settle()
+    expect(page.querySelector('.govuk-error-summary')).toBeNull()
+    expect(document.activeElement).toBe(page.querySelector('[data-export-saved]'))
+  })
+
+  it('goes to the lock screen when Doorstep locked before the file was saved', async () => {
+    const backend = mockDevice(LEAD)
+    const page = openTeam()
+    await settle()
+    backend.device.fail('save_export', { code: 'locked', message: 'Doorstep is locked. Enter your PIN to carry on.' })
+    page.querySelector<HTMLButtonElement>('[data-download-csv]')!.click()
+    await settle()
+    expect(window.location.hash).toBe(`#${UNLOCK_PATH}`)
+    expect(page.querySelector('.govuk-error-summary, [data-export-saved]')).toBeNull()
+    resetLockState()
+  })
+})
+
+describe('the fake Rust’s save_export', () => {
+  const name = 'team-caseload-2026-12-03.csv'
+
+  it('refuses anyone but a team lead', async () => {
+    const backend = mockDevice({ cases: 'sample' })
+    await expect(backend.device.handle('save_export', { fileName: name, contents: 'x' })).rejects.toMatchObject({ code: 'not_a_team_lead' })
+    expect(backend.device.savedFiles()).toEqual([])
+  })
+
+  it('refuses a name that is not lower-case letters, digits and hyphens ending .csv', async () => {
+    const backend = mockDevice(LEAD)
+    for (const fileName of ['../team.csv', 'Team.csv', 'team.txt', 'team caseload.csv', '.csv', 'team-caseload.csv.exe']) {
+      await expect(backend.device.handle('save_export', { fileName, contents: 'x' })).rejects.toMatchObject({ code: 'invalid_input' })
+    }
+    expect(backend.device.savedFiles()).toEqual([])
+  })
+
+  it('numbers a name already taken, and refuses while locked', async () => {
+    const backend = mockDevice({ ...LEAD, pin: '246810' })
+    const paths = []
+    for (let i = 0; i < 3; i++) paths.push(await backend.device.handle('save_export', { fileName: name, contents: `${i}` }))
+    expect(paths).toEqual([
+      { path: `${DOWNLOADS_FOLDER}/${name}`, fileName: name },
+      { path: `${DOWNLOADS_FOLDER}/team-caseload-2026-12-03 (1).csv`, fileName: 'team-caseload-2026-12-03 (1).csv' },
+      { path: `${DOWNLOADS_FOLDER}/team-caseload-2026-12-03 (2).csv`, fileName: 'team-caseload-2026-12-03 (2).csv' },
+    ])
+    expect(backend.device.savedFiles().map((file) => file.contents)).toEqual(['0', '1', '2'])
+    await backend.device.handle('lock')
+    await expect(backend.device.handle('save_export', { fileName: name, contents: 'x' })).rejects.toMatchObject({ code: 'locked' })
   })
 })

@@ -11,14 +11,22 @@
 // only the parts whose figures changed, and never takes focus from where
 // the lead left it. Rust refuses the figures to anyone who is not a team
 // lead; they are told so, not shown an error.
+//
+// The two CSV files are saved by Rust (`save_export`) into the lead's
+// Downloads folder: the app's window (WebKitGTK) does nothing with a
+// `blob:` download. A success banner before the heading then says where the
+// file went and takes focus, as Reassign's does; a failure is an error
+// summary there instead.
 import { html, renderInto, type SafeHtml } from '../html'
 import { handleLocked } from '../idle'
 import {
   describeIpcError,
   ipcErrorOf,
+  saveExport,
   syncStatus,
   teamCaseload,
   type OverdueVisit,
+  type SavedExport,
   type TeamCaseload,
   type TeamKpis,
   type WeekFigures,
@@ -28,6 +36,7 @@ import { announce } from '../live-region'
 import { onSyncFinished } from '../sync-status'
 import { formatCalendarDate, formatDateTime, formatRelative, formatTime, isSameDay, parseInstant, plural } from '../time-format'
 import { caseTitle } from './case-labels'
+import { errorSummary } from './govuk-markup'
 import { pageHeading, problemBox } from './page-parts'
 import type { CaseloadChart } from './team-chart'
 import {
@@ -43,7 +52,7 @@ import {
 } from './team-figures'
 import { laptopsMarkup, serverAlertsMarkup } from './team-server'
 import { workerActivityPath } from './worker-activity'
-import type { View } from './view'
+import type { View, ViewContext } from './view'
 
 export const TEAM_TITLE = 'Your team'
 export const REFRESH_EVERY_MS = 60_000
@@ -57,6 +66,10 @@ export const SERVER_ALERTS_HEADING = 'Lone-worker alerts raised by the server'
 export const PERFORMANCE_HEADING = 'Performance over the last 8 weeks'
 export const LAPTOPS_HEADING = 'Laptops and their last sync'
 export const NO_CLOSED_CASES = 'No cases were closed in these 8 weeks'
+/** The success banner after a CSV file is saved; focus goes there, as after a reassignment. */
+export const EXPORT_SAVED_ID = 'team-export-saved'
+/** The byte order mark tells Excel the file is UTF-8, so names with accents survive. */
+export const CSV_BOM = '\uFEFF'
 
 const LOADING = html`<p class="govuk-body">Loading your team’s caseload…</p>`
 
@@ -81,6 +94,16 @@ export function overdueFor(minutes: number): string {
 /** What the product's lone-working rules ask the lead to do. */
 export function loneWorkingAction(worker: string): string {
   return `Contact ${worker} now. If you cannot reach them, follow the lone-working procedure: their buddy, then their line manager.`
+}
+
+/** "Saved team-caseload-2026-12-03.csv to your Downloads folder": the banner's heading and what is announced. */
+export function savedToDownloads(fileName: string): string {
+  return `Saved ${fileName} to your Downloads folder`
+}
+
+/** What is said when Rust gave no reason. */
+export function couldNotSave(fileName: string): string {
+  return `Doorstep could not save ${fileName}. Try again.`
 }
 
 /** A time today as "1:50pm", any other day with its date too. */
@@ -142,7 +165,7 @@ function count(value: number, warn = false): SafeHtml {
 }
 
 /** Columns that need the lead's attention when they are not zero. */
-const WARNING_COLUMNS: ReadonlySet<string> = new Set(['overdueCases', 'overdueVisits', 'casesWithConflicts'])
+const WARNING_COLUMNS: ReadonlySet<string> = new Set(['overdueCases', 'overdueTasks', 'overdueVisits', 'casesWithConflicts'])
 
 function caseloadTable(workers: readonly WorkerCaseload[]): SafeHtml {
   const totals = caseloadTotals(workers)
@@ -307,6 +330,22 @@ const CHART_PARTS: Readonly<Record<string, ChartName>> = {
   '[data-team-performance]': 'weekly',
 }
 
+/** Where a CSV file went: a GOV.UK success banner, which takes focus, as the case page's Reassign confirmation does. */
+export function exportSavedBanner(saved: SavedExport): SafeHtml {
+  // A region that takes focus: read once, not also as an alert.
+  return html`
+    <div class="govuk-notification-banner govuk-notification-banner--success" role="region" aria-labelledby="${EXPORT_SAVED_ID}-title"
+      id="${EXPORT_SAVED_ID}" tabindex="-1" data-export-saved>
+      <div class="govuk-notification-banner__header">
+        <h2 class="govuk-notification-banner__title" id="${EXPORT_SAVED_ID}-title">Success</h2>
+      </div>
+      <div class="govuk-notification-banner__content">
+        <p class="govuk-notification-banner__heading">${savedToDownloads(saved.fileName)}</p>
+        <p class="govuk-body-s govuk-!-margin-bottom-0 doorstep-export-path" data-export-path>${saved.path}</p>
+      </div>
+    </div>`
+}
+
 function notATeamLeadMarkup(): SafeHtml {
   return html`
     <div class="govuk-inset-text">
@@ -336,9 +375,14 @@ export function newlyOverdueAlert(visits: readonly OverdueVisit[], newIds: Reado
 }
 
 class TeamPage {
+  private readonly ctx: ViewContext
   private readonly heading: HTMLElement
   private readonly body: HTMLElement
   private readonly urgent: HTMLElement
+  /** Before the heading: the banner saying where the last CSV file went, or why it could not be saved. */
+  private readonly exported: HTMLElement
+  /** A CSV file is being saved: another click waits for it rather than saving a second copy. */
+  private saving = false
   private timer: ReturnType<typeof setInterval> | undefined
   private requests = 0
   private left = false
@@ -352,10 +396,12 @@ class TeamPage {
   private latest: TeamCaseload | null = null
   private urgentTimer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(container: HTMLElement) {
+  constructor(container: HTMLElement, ctx: ViewContext) {
+    this.ctx = ctx
     renderInto(
       container,
-      html`${pageHeading(TEAM_TITLE)}
+      html`<div data-team-export></div>
+        ${pageHeading(TEAM_TITLE)}
         <!-- Present from the start, so screen readers notice what is written into it. -->
         <div class="govuk-visually-hidden" role="alert" data-team-alert></div>
         <div data-team-body>${LOADING}</div>`,
@@ -363,10 +409,11 @@ class TeamPage {
     this.heading = container.querySelector<HTMLElement>('h1')!
     this.body = container.querySelector<HTMLElement>('[data-team-body]')!
     this.urgent = container.querySelector<HTMLElement>('[data-team-alert]')!
+    this.exported = container.querySelector<HTMLElement>('[data-team-export]')!
     // Delegated, so the button works however often the table is redrawn.
     this.body.addEventListener('click', (event) => {
-      if (event.target instanceof Element && event.target.closest('[data-download-csv]')) this.downloadCaseload()
-      if (event.target instanceof Element && event.target.closest('[data-download-weekly]')) this.downloadWeekly()
+      if (event.target instanceof Element && event.target.closest('[data-download-csv]')) void this.saveCaseload()
+      if (event.target instanceof Element && event.target.closest('[data-download-weekly]')) void this.saveWeekly()
       if (event.target instanceof Element && event.target.closest('[data-retry]')) {
         renderInto(this.body, LOADING)
         void this.load()
@@ -536,37 +583,67 @@ class TeamPage {
     }, 50)
   }
 
-  private downloadCaseload(): void {
+  private async saveCaseload(): Promise<void> {
     if (this.latest === null) return
-    this.download(caseloadFileName(this.latest.asOf), caseloadCsv(this.latest.workers))
+    await this.saveCsv(caseloadFileName(this.latest.asOf), caseloadCsv(this.latest.workers))
   }
 
-  private downloadWeekly(): void {
+  private async saveWeekly(): Promise<void> {
     if (this.latest === null) return
-    this.download(weeklyFileName(this.latest.asOf), weeklyCsv((this.latest.kpis ?? NO_KPIS).weeks))
+    await this.saveCsv(weeklyFileName(this.latest.asOf), weeklyCsv((this.latest.kpis ?? NO_KPIS).weeks))
   }
 
-  private download(name: string, csv: string): void {
-    // The byte order mark tells Excel the file is UTF-8, so names with accents survive.
-    const blob = new Blob(['\uFEFF', csv], { type: 'text/csv;charset=utf-8' })
-    const url = URL.createObjectURL(blob)
-    const link = document.createElement('a')
-    link.href = url
-    link.download = name
-    link.hidden = true
-    document.body.append(link)
-    link.click()
-    link.remove()
-    // Some browsers read the file after click() returns.
-    setTimeout(() => URL.revokeObjectURL(url), 10_000)
-    announce(`Downloading ${name}.`)
+  /** Has Rust write the file into the Downloads folder, then says where it went, or why it could not. */
+  private async saveCsv(name: string, csv: string): Promise<void> {
+    if (this.saving) return
+    this.saving = true
+    let saved: SavedExport
+    try {
+      saved = await saveExport(name, CSV_BOM + csv)
+    } catch (error) {
+      if (this.left) return
+      if (handleLocked(error)) return
+      this.showExportProblem(ipcErrorOf(error, couldNotSave(name)).message)
+      return
+    } finally {
+      this.saving = false
+    }
+    if (this.left) return
+    const moveFocus = this.focusStillOnExport()
+    renderInto(this.exported, exportSavedBanner(saved))
+    // As after a reassignment: focus goes to the confirmation, unless the lead has moved on meanwhile.
+    if (moveFocus) this.exported.querySelector<HTMLElement>(`#${EXPORT_SAVED_ID}`)?.focus()
+    announce(`${savedToDownloads(saved.fileName)}.`)
+  }
+
+  /** A GOV.UK error summary before the heading, which takes focus and is read as an alert. */
+  private showExportProblem(message: string): void {
+    const moveFocus = this.focusStillOnExport()
+    renderInto(this.exported, errorSummary([{ text: message }]))
+    const summary = this.exported.querySelector<HTMLElement>('.govuk-error-summary')
+    // Starting GOV.UK's error summary would take focus from wherever the lead went meanwhile; its alert is still read.
+    if (summary === null || !moveFocus) return
+    // Starting the error summary moves focus to it; without its script (the unit tests), the page does.
+    this.ctx.initComponents(this.exported)
+    if (!summary.contains(document.activeElement)) {
+      summary.setAttribute('tabindex', '-1')
+      summary.focus()
+    }
+  }
+
+  /** Whether focus is still where the lead asked for the file: a CSV button, the last banner, or nowhere in particular. */
+  private focusStillOnExport(): boolean {
+    const active = document.activeElement
+    if (active === null || active === document.body) return true
+    if (this.exported.contains(active)) return true
+    return active.closest('[data-download-csv], [data-download-weekly]') !== null
   }
 }
 
 export const teamView: View = {
   title: TEAM_TITLE,
-  render(container) {
-    const page = new TeamPage(container)
+  render(container, ctx) {
+    const page = new TeamPage(container, ctx)
     return () => page.leave()
   },
 }

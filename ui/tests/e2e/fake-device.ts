@@ -9,7 +9,7 @@
 // while locked, case commands reject with `locked`.
 //
 // Roles too: `device_status` reports the scenario's role, and only a team
-// lead gets review_queue, review_case, team_caseload, team_alerts,
+// lead gets review_queue, review_case, team_caseload, team_alerts, save_export,
 // case_access_record and worker_activity, as
 // crates/doorstep-client/src/review.rs and team.rs have it. The server tells the device the role again at each
 // sync; `setServerRole` changes what it will say, and a review decision
@@ -36,6 +36,13 @@
 // them to `handle`; without them (a test calling `handle` directly) the
 // file goes to the case last opened with show_case, named `file`, with the
 // type read from its first bytes.
+//
+// Exports too: save_export writes a team lead's CSV file into the Downloads
+// folder as Rust does (lead only; a name such as `team-caseload-2026-12-03.csv`,
+// lower-case letters, digits and hyphens, or `invalid_input`; ` (1)`, ` (2)`...
+// added when the name is taken). Nothing touches the disk: `savedFiles()`
+// gives what was written, for a test to read back. `fail('save_export',
+// {code: 'export_failed', ...})` stands in for a full disk.
 //
 // mock-ipc.ts creates one per page from the test's scenario and exposes it
 // as `globalThis.__DOORSTEP_FAKE__`, so a test can change the world while
@@ -76,6 +83,7 @@ import type {
   ReviewDecision,
   ReviewQueueEntry,
   ReviewView,
+  SavedExport,
   SyncProgress,
   SyncStatus,
   TeamCaseload,
@@ -250,6 +258,17 @@ function sameName(a: string | null, b: string | null): boolean {
 function isTeamLeadRole(role: string | null): boolean {
   return role !== null && ['team-lead', 'team_lead', 'teamlead'].includes(role.trim().toLowerCase())
 }
+/** Where the fake's save_export writes: the Downloads folder of the person signed in, as Rust finds it. */
+export const DOWNLOADS_FOLDER = '/home/sam/Downloads'
+/** The file names save_export accepts, as Rust checks them. */
+const EXPORT_FILE_NAME = /^[a-z0-9-]+\.csv$/
+
+/** A file save_export wrote, for a test to read back. */
+export interface SavedFile extends SavedExport {
+  /** Exactly what the page sent, byte order mark and all. */
+  contents: string
+}
+
 /** Rust's default idle lock. */
 const IDLE_LOCK_MS = 15 * 60_000
 
@@ -558,6 +577,8 @@ export class FakeDevice {
   /** What the server knows about the lead's team, and what the laptop fetched of it at its last sync. */
   private readonly serverTeam: ServerTeam
   private fetchedTeam: ServerTeamView | null = null
+  /** What save_export wrote, oldest first; the Downloads folder starts empty with each page. */
+  private readonly downloads: SavedFile[] = []
 
   constructor(scenario: FakeScenario = {}) {
     this.scenario = scenario
@@ -673,6 +694,11 @@ export class FakeDevice {
     return this.cases.size
   }
 
+  /** The files save_export wrote into the Downloads folder, oldest first. */
+  savedFiles(): SavedFile[] {
+    return structuredClone(this.downloads)
+  }
+
   // ----- the commands ----------------------------------------------------
 
   /** Answers one command as Rust would: a value, or a rejection with an IpcError (or a string, for sign_in). */
@@ -777,6 +803,8 @@ export class FakeDevice {
         return this.attachFile(a as unknown, headers)
       case 'attachment':
         return this.attachment(str('caseId'), str('sha256'))
+      case 'save_export':
+        return this.saveExport(str('fileName'), str('contents'))
       case 'change_saved':
         // Rust syncs a few seconds after the person pauses; the tests start
         // syncs themselves, so only the counts are brought up to date here.
@@ -1348,6 +1376,7 @@ export class FakeDevice {
           overdueCases: 0,
           casesWithConflicts: 0,
           openTasks: 0,
+          overdueTasks: 0,
         }
         byWorker.set(row.assignedTo, load)
       }
@@ -1361,6 +1390,12 @@ export class FakeDevice {
       if (open && row.dueDate !== null && row.dueDate < today) load.overdueCases += 1
       if (row.conflictCount > 0) load.casesWithConflicts += 1
       if (open) load.openTasks += row.openTaskCount
+      if (open) {
+        load.overdueTasks += stored.view.tasks.filter((task) => {
+          const due = task.fields['due_date']?.value
+          return task.fields['done']?.value !== true && typeof due === 'string' && due < today
+        }).length
+      }
     }
     const workers = [...byWorker.values()].sort(
       (a, b) =>
@@ -1389,6 +1424,26 @@ export class FakeDevice {
     }
     overdueVisits.sort((a, b) => a.expectedEnd.localeCompare(b.expectedEnd))
     return { asOf: now, workers, overdueVisits, kpis: this.serverTeam.kpis, fromServer: this.fetchedTeam }
+  }
+
+  /**
+   * As Rust's `save_export`: a lead's CSV file into the Downloads folder,
+   * never over a file already there: `name (1).csv`, `name (2).csv`...
+   */
+  private saveExport(fileName: string, contents: string): SavedExport {
+    if (!isTeamLeadRole(this.signedIn ? this.role : null)) {
+      reject('not_a_team_lead', 'Only team leads can save their team’s figures.')
+    }
+    if (!EXPORT_FILE_NAME.test(fileName)) {
+      reject('invalid_input', `Doorstep cannot save a file named “${fileName}”: the name must be lower-case letters, digits and hyphens, ending .csv.`)
+    }
+    const taken = new Set(this.downloads.map((file) => file.fileName))
+    const stem = fileName.slice(0, -'.csv'.length)
+    let name = fileName
+    for (let n = 1; taken.has(name); n++) name = `${stem} (${n}).csv`
+    const saved = { path: `${DOWNLOADS_FOLDER}/${name}`, fileName: name }
+    this.downloads.push({ ...saved, contents })
+    return saved
   }
 
   /** As the lead-only commands about the team's oversight refuse anyone else. */
@@ -1702,11 +1757,11 @@ function sampleCases(now: number, signedIn: string, forTeamLead = false): Sample
   const day = (offset: number) => new Date(now + offset * DAY).toISOString().slice(0, 10)
   const by = (who: string, minutesAgo: number) => ({ by: who, at: now - minutesAgo * MINUTE })
   const entry = (value: FieldValue, who = user, minutesAgo = 60 * 24 * 5): FieldEntry => ({ value, ...by(who, minutesAgo) })
-  const item = (id: string, fields: Record<string, FieldValue>, minutesAgo = 60 * 24 * 5): ItemView => ({
+  const item = (id: string, fields: Record<string, FieldValue>, minutesAgo = 60 * 24 * 5, who = user): ItemView => ({
     id,
-    addedBy: user,
+    addedBy: who,
     addedAt: now - minutesAgo * MINUTE,
-    fields: Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, entry(value, user, minutesAgo)])),
+    fields: Object.fromEntries(Object.entries(fields).map(([name, value]) => [name, entry(value, who, minutesAgo)])),
   })
   const note = (id: string, noteText: string, minutesAgo: number, author = user): NoteView => ({
     id,
@@ -1967,6 +2022,12 @@ function sampleCases(now: number, signedIn: string, forTeamLead = false): Sample
       assignedTo: COLLEAGUE,
       people: [item('01JDPERSON0000000000000016', { name: 'Irene Walsh', address: '2 Lock Cottages, Riverside', postcode: 'RV3 4PE' })],
       risks: [item('01JDRISK000000000000000005', { text: 'Oxygen cylinders in the home: no naked flames', active: true })],
+      // The team's one overdue task: past its due date and not done, on an open case. The
+      // other is past its due date too, but done, so it is neither open nor overdue.
+      tasks: [
+        item('01JDTASK000000000000000003', { title: 'Ask the landlord to fit a heat alarm in the kitchen', due_date: day(-2), done: false }, 60 * 24 * 6, COLLEAGUE),
+        item('01JDTASK000000000000000004', { title: 'Book the fire service’s home safety visit', due_date: day(-4), done: true }, 60 * 24 * 6, COLLEAGUE),
+      ],
       // Alex went to check the smoke alarms and has not checked out: 25 minutes past the expected end.
       visits: [overdueVisit(OVERDUE_VISIT_IDS.fireSafety, COLLEAGUE, { plannedMinutesAgo: 75, checkedInMinutesAgo: 70, endedMinutesAgo: 25 })],
       submitted: [COLLEAGUE, 60 * 3],

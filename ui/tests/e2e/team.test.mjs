@@ -1,13 +1,13 @@
 // Browser tests of the team lead's page, Your team (#/team): lone-working
 // alerts first, then the alerts the server raised, the last 8 weeks'
 // figures (table, Chart.js chart and CSV file), the team's laptops, and the
-// caseload table, its Chart.js chart and the CSV file,
+// caseload table, its Chart.js chart and the CSV file (saved by Rust's
+// save_export into the Downloads folder; the fake keeps what it wrote),
 // against the built UI under the real CSP (and a frozen Object.prototype),
 // with fake-device.ts standing in for Rust. Each state is checked with axe
 // and saved to test-output/ui/team-*.png.
 // Run `npm run build` first (or build elsewhere and set DOORSTEP_UI_DIST).
 import assert from 'node:assert/strict'
-import { readFile } from 'node:fs/promises'
 import { describe, test } from 'node:test'
 import { assertBuilt, axeViolations, browserTestSession, focused, screenshot, tabTo } from './helpers.mjs'
 
@@ -23,12 +23,42 @@ const NARROW = { width: 320, height: 640 }
 const DUTY_VISIT = { caseId: '01JDSAMPLE0000000000000014', visitId: '01JDVISIT00000000000000006', reference: 'HOU-2026-0433' }
 const ALEX_VISIT = { caseId: '01JDSAMPLE0000000000000013', visitId: '01JDVISIT00000000000000005', reference: 'ASC-2026-0215' }
 
-const HEADER = 'Worker,Open cases,In progress,Awaiting review,Overdue cases,Open tasks,Visits under way,Overdue visits,Cases with conflicts'
-const SAM_ROW = ['sam.caseworker', '11', '5', '2', '2', '2', '1', '0', '2']
-const TOTAL_ROW = ['Total', '13', '5', '3', '2', '2', '3', '2', '2']
+const HEADER = 'Worker,Open cases,In progress,Awaiting review,Overdue cases,Open tasks,Overdue tasks,Visits under way,Overdue visits,Cases with conflicts'
+// The team's one overdue task is on Alex's fire safety case (fake-device.ts): past its due date, not done.
+const ALEX_ROW = ['alex.colleague', '1', '0', '1', '0', '1', '1', '1', '1', '0']
+const SAM_ROW = ['sam.caseworker', '11', '5', '2', '2', '2', '0', '1', '0', '2']
+const TOTAL_ROW = ['Total', '13', '5', '3', '2', '3', '1', '3', '2', '2']
 
 /** The caseload table's scrolling region (the page has one for each of its tables). */
 const CASELOAD_REGION = '[data-focus-key="caseload-table"]'
+
+/** Where the fake's save_export writes (fake-device.ts, DOWNLOADS_FOLDER). */
+const DOWNLOADS = '/home/sam/Downloads'
+
+/** The files the fake's save_export wrote, oldest first. */
+const savedFiles = (page) => page.evaluate(() => globalThis.__DOORSTEP_FAKE__.savedFiles())
+
+/** Today as the file names have it: YYYY-MM-DD in the laptop's time zone. */
+const todayOf = (page) =>
+  page.evaluate(() => {
+    const now = new Date()
+    return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
+  })
+
+/** The success banner after a save: its heading and the path line. */
+async function savedBanner(page) {
+  const banner = page.locator('[data-export-saved]')
+  await banner.waitFor()
+  return {
+    banner,
+    title: await banner.locator('.govuk-notification-banner__title').innerText(),
+    heading: await banner.locator('.govuk-notification-banner__heading').innerText(),
+    path: await banner.locator('[data-export-path]').innerText(),
+  }
+}
+
+const liveRegionSays = (page, text) =>
+  page.waitForFunction((text) => document.querySelector('[data-live-region]')?.textContent === text, text, { timeout: 5_000 })
 
 /** GOV.UK Frontend's focus colour. */
 const FOCUS_YELLOW = 'rgb(255, 221, 0)'
@@ -97,8 +127,17 @@ describe('your team, for a team lead', () => {
       assert.match(await page.locator('[data-team-freshness]').innerText(), /^Figures from this laptop’s last sync, .+ \(12 minutes ago\)\.$/)
 
       assert.deepEqual((await rowsOf(page, 'tbody')).map((row) => row[0]), ['alex.colleague', 'sam.caseworker', 'Not assigned'])
+      assert.deepEqual((await rowsOf(page, 'tbody'))[0], ALEX_ROW)
       assert.deepEqual((await rowsOf(page, 'tbody'))[1], SAM_ROW)
       assert.deepEqual((await rowsOf(page, 'tfoot'))[0], TOTAL_ROW)
+      // The Overdue tasks column, found by its heading: Alex's one task, marked for attention; none for Sam.
+      const headings = await page.locator('.doorstep-team-table thead th').allInnerTexts()
+      const overdueTasks = headings.indexOf('Overdue tasks')
+      assert.equal(headings[overdueTasks - 1], 'Open tasks', 'Overdue tasks comes right after Open tasks')
+      const overdueTasksCells = page.locator(`.doorstep-team-table tbody tr > :nth-child(${overdueTasks + 1})`)
+      assert.deepEqual(await overdueTasksCells.allInnerTexts(), ['1', '0', '0'])
+      assert.equal(await overdueTasksCells.first().locator('strong.doorstep-team-warning').innerText(), '1')
+      assert.equal(await overdueTasksCells.nth(1).locator('strong').count(), 0)
       // In the app's default window every column is in view, with nothing to scroll.
       const region = await page.locator(CASELOAD_REGION).evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }))
       assert.ok(region.scroll <= region.client, `the whole table fits at 1200px (${JSON.stringify(region)})`)
@@ -142,7 +181,7 @@ describe('your team, for a team lead', () => {
       await page.waitForFunction(() => document.querySelector('[data-live-region]')?.textContent === 'No visits are overdue now.')
       assert.equal(await page.locator('[data-team-alert]').innerText(), '', 'good news is not an alert')
       assert.match(await page.locator('[data-team-freshness]').innerText(), /\(just now\)\.$/)
-      assert.deepEqual((await rowsOf(page, 'tfoot'))[0], ['Total', '13', '5', '3', '2', '2', '1', '0', '2'])
+      assert.deepEqual((await rowsOf(page, 'tfoot'))[0], ['Total', '13', '5', '3', '2', '3', '1', '1', '0', '2'])
       await chartDrawn(page)
       await expectAccessible(page, 'team-none-overdue')
     })
@@ -169,23 +208,57 @@ describe('your team, for a team lead', () => {
     })
   })
 
-  test('the CSV download: a file named for today with the header, each worker and the total', async () => {
+  test('the caseload CSV: Rust saves it to Downloads, named for today, with the header, each worker and the total; a banner says where', async () => {
     await withApp({ hash: '#/team' }, async (page) => {
       await teamShown(page)
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download caseload as CSV' }).click()])
-      assert.match(download.suggestedFilename(), /^team-caseload-\d{4}-\d{2}-\d{2}\.csv$/)
-      const today = await page.evaluate(() => {
-        const now = new Date()
-        return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`
-      })
-      assert.equal(download.suggestedFilename(), `team-caseload-${today}.csv`)
-      const text = await readFile(await download.path(), 'utf8')
+      await chartDrawn(page)
+      await page.getByRole('button', { name: 'Download caseload as CSV' }).click()
+      const name = `team-caseload-${await todayOf(page)}.csv`
+      const { title, heading, path } = await savedBanner(page)
+      assert.equal(title, 'Success')
+      assert.equal(heading, `Saved ${name} to your Downloads folder`)
+      assert.equal(path, `${DOWNLOADS}/${name}`)
+
+      const files = await savedFiles(page)
+      assert.deepEqual(files.map((file) => [file.fileName, file.path]), [[name, `${DOWNLOADS}/${name}`]])
+      const text = files[0].contents
+      assert.ok(text.startsWith('\uFEFF'), 'a byte order mark, so Excel reads the file as UTF-8')
       const lines = text.replace(/^\uFEFF/, '').split('\r\n')
       assert.equal(lines[0], HEADER)
+      assert.equal(lines[1], ALEX_ROW.join(','), 'alex.colleague with the overdue task')
       assert.ok(lines.includes(SAM_ROW.join(',')), `a row for sam.caseworker in:\n${text}`)
-      assert.ok(lines.includes('Not assigned,1,0,0,0,0,1,1,0'))
+      assert.ok(lines.includes('Not assigned,1,0,0,0,0,0,1,1,0'))
       assert.equal(lines[4], TOTAL_ROW.join(','))
-      await page.waitForFunction((name) => document.querySelector('[data-live-region]')?.textContent === `Downloading ${name}.`, download.suggestedFilename())
+      await liveRegionSays(page, `Saved ${name} to your Downloads folder.`)
+
+      // As after a reassignment, the confirmation has focus, before the page's heading.
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'team-export-saved')
+      assert.ok(await page.evaluate(() => document.activeElement?.compareDocumentPosition(document.querySelector('h1')) === Node.DOCUMENT_POSITION_FOLLOWING))
+      await expectAccessible(page, 'team-csv-saved')
+    })
+  })
+
+  test('a file that cannot be saved: Rust’s reason in an error summary, which takes focus; nothing is saved', async () => {
+    await withApp({ hash: '#/team' }, async (page) => {
+      await teamShown(page)
+      const message = 'Could not save the file to your Downloads folder: No space left on device (os error 28). Check there is space and try again.'
+      await page.evaluate((message) => globalThis.__DOORSTEP_FAKE__.fail('save_export', { code: 'export_failed', message }), message)
+      await page.getByRole('button', { name: 'Download caseload as CSV' }).click()
+      const summary = page.locator('.govuk-error-summary')
+      await summary.waitFor()
+      assert.equal(await summary.locator('.govuk-error-summary__title').innerText(), 'There is a problem')
+      assert.equal(await summary.locator('.govuk-error-summary__list').innerText(), message)
+      assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), true, 'the summary has focus')
+      assert.equal(await page.locator('[data-export-saved]').count(), 0)
+      assert.deepEqual(await savedFiles(page), [])
+      await expectAccessible(page, 'team-csv-failed')
+
+      // Space freed: the next try saves, and the banner replaces the summary.
+      await page.evaluate(() => globalThis.__DOORSTEP_FAKE__.succeed('save_export'))
+      await page.getByRole('button', { name: 'Download caseload as CSV' }).click()
+      await savedBanner(page)
+      assert.equal(await summary.count(), 0)
+      assert.equal((await savedFiles(page)).length, 1)
     })
   })
 })
@@ -254,17 +327,46 @@ describe('your team: what the server said, and the last 8 weeks', () => {
     })
   })
 
-  test('the weekly figures download as a CSV file: a header, each week by its Monday, and the total', async () => {
+  test('the weekly figures CSV: a header, each week by its Monday, and the total; saved again, it gets a name of its own', async () => {
     await withApp({ hash: '#/team' }, async (page) => {
       await teamShown(page)
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download weekly figures (CSV)' }).click()])
-      assert.match(download.suggestedFilename(), /^team-weekly-figures-\d{4}-\d{2}-\d{2}\.csv$/)
-      const lines = (await readFile(await download.path(), 'utf8')).replace(/^\uFEFF/, '').split('\r\n')
+      const button = page.getByRole('button', { name: 'Download weekly figures (CSV)' })
+      await button.click()
+      const name = `team-weekly-figures-${await todayOf(page)}.csv`
+      const first = await savedBanner(page)
+      assert.equal(first.heading, `Saved ${name} to your Downloads folder`)
+      assert.equal(first.path, `${DOWNLOADS}/${name}`)
+      const [file] = await savedFiles(page)
+      assert.equal(file.fileName, name)
+      const lines = file.contents.replace(/^\uFEFF/, '').split('\r\n')
       assert.equal(lines[0], 'Week starting,Opened,Closed')
       assert.equal(lines.length, 11, 'a header, 8 weeks, the total and the final line ending')
       for (const line of lines.slice(1, 9)) assert.match(line, /^\d{4}-\d{2}-\d{2},\d+,\d+$/)
       assert.equal(lines[9], 'Total,41,35')
-      await page.waitForFunction((name) => document.querySelector('[data-live-region]')?.textContent === `Downloading ${name}.`, download.suggestedFilename())
+      await liveRegionSays(page, `Saved ${name} to your Downloads folder.`)
+
+      // Rust never writes over a file: the second is "(1)", and the banner names it.
+      await button.click()
+      const second = `team-weekly-figures-${await todayOf(page)} (1).csv`
+      await page.locator('[data-export-saved] .govuk-notification-banner__heading', { hasText: second }).waitFor()
+      assert.equal(await page.locator('[data-export-path]').innerText(), `${DOWNLOADS}/${second}`)
+      assert.equal(await page.locator('[data-export-saved]').count(), 1)
+      const files = await savedFiles(page)
+      assert.deepEqual(files.map((f) => f.fileName), [name, second])
+      assert.equal(files[1].contents, file.contents)
+      await liveRegionSays(page, `Saved ${second} to your Downloads folder.`)
+      await expectAccessible(page, 'team-weekly-csv-saved')
+    })
+  })
+
+  test('at 320px the saved banner’s long path wraps, with no sideways scrolling', async () => {
+    await withApp({ hash: '#/team', viewport: NARROW }, async (page) => {
+      await teamShown(page)
+      await page.getByRole('button', { name: 'Download weekly figures (CSV)' }).click()
+      await savedBanner(page)
+      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      assert.ok(width <= 320, `no sideways scrolling at 320px (the page is ${width}px wide)`)
+      await expectAccessible(page, 'team-csv-saved-narrow')
     })
   })
 })
@@ -284,7 +386,7 @@ describe('your team, for anyone else', () => {
 })
 
 describe('your team with only the keyboard', () => {
-  test('Tab reaches each case link, the table and the CSV button, each with a visible focus; Enter downloads and opens', async () => {
+  test('Tab reaches each case link, the table and the CSV button, each with a visible focus; Enter saves the file and opens a case', async () => {
     await withApp({ hash: '#/team' }, async (page) => {
       await teamShown(page)
       await chartDrawn(page)
@@ -307,11 +409,19 @@ describe('your team with only the keyboard', () => {
       assert.equal((await focusStyle(page)).background, FOCUS_YELLOW, 'the button shows where focus is')
       await screenshot(page, 'team-keyboard-download')
 
-      const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')])
-      assert.match(download.suggestedFilename(), /^team-caseload-/)
-      assert.equal((await focused(page)).text, 'Download caseload as CSV', 'focus stays on the button')
+      await page.keyboard.press('Enter')
+      const name = `team-caseload-${await todayOf(page)}.csv`
+      const { heading } = await savedBanner(page)
+      assert.equal(heading, `Saved ${name} to your Downloads folder`)
+      assert.deepEqual((await savedFiles(page)).map((file) => file.fileName), [name])
+      // As after a reassignment, focus moves to the confirmation, which shows it.
+      assert.equal((await focused(page)).id, 'team-export-saved', 'the banner has focus')
+      assert.equal(await page.evaluate(() => getComputedStyle(document.activeElement).outlineColor), FOCUS_YELLOW, 'the banner shows it has focus')
+      await liveRegionSays(page, `Saved ${name} to your Downloads folder.`)
+      await expectAccessible(page, 'team-keyboard-csv-saved')
 
-      await tabTo(page, (el) => el.tag === 'a' && el.text === ALEX_VISIT.reference, { backwards: true })
+      // The banner is before the heading, so the case links are ahead of it.
+      await tabTo(page, (el) => el.tag === 'a' && el.text === ALEX_VISIT.reference)
       await page.keyboard.press('Enter')
       await page.locator('.doorstep-case-page h1.doorstep-case-heading').waitFor()
       assert.equal(await page.evaluate(() => location.hash), `#/cases/${ALEX_VISIT.caseId}`)

@@ -227,6 +227,8 @@ pub struct CaseProjection {
     pub notes_text: String,
     pub note_count: usize,
     pub open_task_count: usize,
+    /// The due dates (YYYY-MM-DD) of unfinished tasks that have one, earliest first.
+    pub open_task_due_dates: Vec<String>,
     /// The next visit not yet checked in, by planned time.
     pub next_visit_at: Option<String>,
     /// Visits checked in but not out: the expected end of the earliest, for lone-worker alerts.
@@ -324,6 +326,16 @@ impl CaseProjection {
                 .iter()
                 .filter(|task| !task.flag("done").unwrap_or(false))
                 .count(),
+            open_task_due_dates: {
+                let mut dates: Vec<String> = view
+                    .tasks
+                    .iter()
+                    .filter(|task| !task.flag("done").unwrap_or(false))
+                    .filter_map(|task| task.text("due_date").map(str::to_owned))
+                    .collect();
+                dates.sort();
+                dates
+            },
             next_visit_at,
             open_visit_expected_end,
             conflict_count: view.conflicts.len(),

@@ -113,3 +113,30 @@ fn every_migration_file_is_registered_in_order() {
         );
     }
 }
+
+#[test]
+fn list_columns_added_by_an_upgrade_are_filled_in_from_the_documents_on_opening() {
+    let (_temp, data_dir) = fresh_data_dir();
+    let mut store = open(&data_dir);
+    create_case(&mut store, "case-1", "housing", "Before the upgrade", 0);
+    store.close().unwrap();
+    // As schema step 4 leaves a row written by an older Doorstep.
+    raw_connection(&data_dir)
+        .execute(
+            "UPDATE case_projection SET status_changed_at = NULL, open_task_due_dates = NULL",
+            [],
+        )
+        .unwrap();
+
+    open(&data_dir).close().unwrap();
+
+    let conn = raw_connection(&data_dir);
+    assert_eq!(
+        count(
+            &conn,
+            "SELECT count(*) FROM case_projection
+             WHERE status_changed_at = created_at AND open_task_due_dates = '[]'"
+        ),
+        1
+    );
+}

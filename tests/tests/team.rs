@@ -13,7 +13,7 @@ use doorstep_client::DeviceSettings;
 use doorstep_client::desktop::{DesktopApp, ItemKind, now};
 use doorstep_client::settings::{SettingsSource, parse_server_url};
 use doorstep_core::dates::Timestamp;
-use doorstep_stories::server_with_people;
+use doorstep_stories::{ServerProcess, server_with_people};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -30,28 +30,47 @@ fn laptop_signed_in(dir: &std::path::Path, server: &str, person: &str) -> Arc<De
     app
 }
 
+/// A laptop signed in to the server, on a data folder that lasts as long as it does.
+struct TeamLaptop {
+    app: Arc<DesktopApp>,
+    _data_dir: tempfile::TempDir,
+}
+
+impl std::ops::Deref for TeamLaptop {
+    type Target = DesktopApp;
+
+    fn deref(&self) -> &DesktopApp {
+        &self.app
+    }
+}
+
+/// A server with these people (name, role, team), and a laptop signed in
+/// for each, in the same order.
+fn team_on_laptops<const N: usize>(
+    people: [(&str, &str, Option<&str>); N],
+) -> (tempfile::TempDir, ServerProcess, [TeamLaptop; N]) {
+    let (server_dir, server) = server_with_people(&people, PASSWORD);
+    let laptops = people.map(|(person, _, _)| {
+        let data_dir = tempfile::tempdir().unwrap();
+        TeamLaptop {
+            app: laptop_signed_in(data_dir.path(), &server.url(), person),
+            _data_dir: data_dir,
+        }
+    });
+    (server_dir, server, laptops)
+}
+
 fn sync(app: &DesktopApp) {
     app.run_blocking(|device| device.sync(&mut |_| {})).unwrap();
 }
 
 #[test]
 fn a_visit_past_its_expected_end_with_no_check_out_shows_on_the_leads_caseload() {
-    let (_server_dir, server) = server_with_people(
-        &[
-            ("amy", "caseworker", Some("North")),
-            ("ben", "caseworker", Some("North")),
-            ("sam", "team-lead", Some("North")),
-        ],
-        PASSWORD,
-    );
-    let (amy_dir, ben_dir, sam_dir) = (
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-    );
-    let amy = laptop_signed_in(amy_dir.path(), &server.url(), "amy");
-    let ben = laptop_signed_in(ben_dir.path(), &server.url(), "ben");
-    let sam = laptop_signed_in(sam_dir.path(), &server.url(), "sam");
+    let (_server_dir, _server, [amy, ben, sam]) = team_on_laptops([
+        ("amy", "caseworker", Some("North")),
+        ("ben", "caseworker", Some("North")),
+        ("sam", "team-lead", Some("North")),
+    ]);
 
     // Amy starts a visit expected to take a moment, then loses signal, but
     // her check-in synced first.
@@ -153,22 +172,11 @@ fn has_case(app: &DesktopApp, case_id: &str) -> bool {
 
 #[test]
 fn the_access_record_shows_who_opened_changed_and_exported_a_case_with_device_and_server_time() {
-    let (_server_dir, server) = server_with_people(
-        &[
-            ("amy", "caseworker", Some("North")),
-            ("sam", "team-lead", Some("North")),
-            ("tom", "team-lead", Some("South")),
-        ],
-        PASSWORD,
-    );
-    let (amy_dir, sam_dir, tom_dir) = (
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-    );
-    let amy = laptop_signed_in(amy_dir.path(), &server.url(), "amy");
-    let sam = laptop_signed_in(sam_dir.path(), &server.url(), "sam");
-    let tom = laptop_signed_in(tom_dir.path(), &server.url(), "tom");
+    let (_server_dir, _server, [amy, sam, tom]) = team_on_laptops([
+        ("amy", "caseworker", Some("North")),
+        ("sam", "team-lead", Some("North")),
+        ("tom", "team-lead", Some("South")),
+    ]);
 
     // Amy opens a case and syncs it; later, offline, she reads it again and
     // exports it. Her laptop's own audit log goes up at her next sync.
@@ -266,16 +274,10 @@ fn the_access_record_shows_who_opened_changed_and_exported_a_case_with_device_an
 #[test]
 fn a_lead_moved_to_caseworker_keeps_their_unsent_work_and_their_laptop_then_lets_the_teams_cases_go()
  {
-    let (server_dir, server) = server_with_people(
-        &[
-            ("amy", "caseworker", Some("North")),
-            ("sam", "team-lead", Some("North")),
-        ],
-        PASSWORD,
-    );
-    let (amy_dir, sam_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let amy = laptop_signed_in(amy_dir.path(), &server.url(), "amy");
-    let sam = laptop_signed_in(sam_dir.path(), &server.url(), "sam");
+    let (server_dir, _server, [amy, sam]) = team_on_laptops([
+        ("amy", "caseworker", Some("North")),
+        ("sam", "team-lead", Some("North")),
+    ]);
     let amys_case = amy
         .run_blocking(|device| {
             device.create_case("adult_social_care", "Needs assessment after a fall at home")
@@ -323,16 +325,10 @@ fn a_lead_moved_to_caseworker_keeps_their_unsent_work_and_their_laptop_then_lets
 
 #[test]
 fn the_weekly_figures_count_cases_opened_and_closed_this_week_and_the_time_to_close() {
-    let (_server_dir, server) = server_with_people(
-        &[
-            ("amy", "caseworker", Some("North")),
-            ("sam", "team-lead", Some("North")),
-        ],
-        PASSWORD,
-    );
-    let (amy_dir, sam_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let amy = laptop_signed_in(amy_dir.path(), &server.url(), "amy");
-    let sam = laptop_signed_in(sam_dir.path(), &server.url(), "sam");
+    let (_server_dir, _server, [amy, sam]) = team_on_laptops([
+        ("amy", "caseworker", Some("North")),
+        ("sam", "team-lead", Some("North")),
+    ]);
     let submitted = amy
         .run_blocking(|device| {
             device.create_case("welfare", "Benefit appeal paperwork")?;
@@ -370,22 +366,11 @@ fn the_weekly_figures_count_cases_opened_and_closed_this_week_and_the_time_to_cl
 
 #[test]
 fn the_team_conflict_queue_names_who_each_case_is_with() {
-    let (_server_dir, server) = server_with_people(
-        &[
-            ("amy", "caseworker", Some("North")),
-            ("ben", "caseworker", Some("North")),
-            ("sam", "team-lead", Some("North")),
-        ],
-        PASSWORD,
-    );
-    let (amy_dir, ben_dir, sam_dir) = (
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-        tempfile::tempdir().unwrap(),
-    );
-    let amy = laptop_signed_in(amy_dir.path(), &server.url(), "amy");
-    let ben = laptop_signed_in(ben_dir.path(), &server.url(), "ben");
-    let sam = laptop_signed_in(sam_dir.path(), &server.url(), "sam");
+    let (_server_dir, _server, [amy, ben, sam]) = team_on_laptops([
+        ("amy", "caseworker", Some("North")),
+        ("ben", "caseworker", Some("North")),
+        ("sam", "team-lead", Some("North")),
+    ]);
     // A housing case of Amy's, which Ben may open as her teammate.
     let case_id = amy
         .run_blocking(|device| device.create_case("housing", "Damp in the back bedroom"))

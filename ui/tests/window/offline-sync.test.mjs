@@ -8,18 +8,13 @@
 //     xvfb-run --auto-servernum node --test ui/tests/window/
 // The server and CLI are taken from the app's folder (target/debug).
 import assert from 'node:assert/strict'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { Builder } from 'selenium-webdriver'
-import { canConnect, freePort, startTauriDriver, stopTauriDriver, waitForPaint, withTimeout } from './driver.mjs'
+import { DoorstepServer, UI_TIMEOUT_MS, closeApp, freePort, openApp, screenshot, waitShowingPage } from './driver.mjs'
 
-const REPO_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..')
-const SCREENSHOT_DIR = join(REPO_DIR, 'test-output', 'window')
 const APP = process.env.DOORSTEP_APP_BINARY ? resolve(process.env.DOORSTEP_APP_BINARY) : undefined
 const BIN_DIR = APP ? dirname(APP) : ''
 const SERVER = join(BIN_DIR, 'doorstep-server')
@@ -28,9 +23,6 @@ const CLI = join(BIN_DIR, 'doorstep')
 // The demo's people (crates/doorstep-server/src/demo.rs).
 const CASEWORKER = { user: 'amy.caseworker', password: 'demo-amy-password' }
 const LEAD = { user: 'sam.lead', password: 'demo-lead-password' }
-const UI_TIMEOUT_MS = 60_000
-
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms))
 
 /** One laptop running the `doorstep` CLI on its own data folder. */
 function cli(dataDir, server, args, input) {
@@ -39,31 +31,6 @@ function cli(dataDir, server, args, input) {
     input,
     env: { ...process.env, DOORSTEP_DATA_DIR: dataDir, DOORSTEP_SERVER_URL: server },
   })
-}
-
-class Server {
-  constructor(dataDir, port) {
-    this.dataDir = dataDir
-    this.port = port
-    this.url = `http://127.0.0.1:${port}`
-  }
-
-  async start() {
-    this.child = spawn(SERVER, ['serve', '--listen', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir], { stdio: 'ignore' })
-    const deadline = Date.now() + 30_000
-    while (Date.now() < deadline) {
-      if (await canConnect(this.port)) return
-      await sleep(100)
-    }
-    throw new Error(`doorstep-server did not listen on ${this.url}`)
-  }
-
-  async stop() {
-    if (!this.child || this.child.exitCode !== null) return
-    const exited = new Promise((ok) => this.child.once('exit', ok))
-    this.child.kill('SIGTERM')
-    await exited
-  }
 }
 
 /** Calls a Rust command from the page, as the UI does, to read state the test checks. */
@@ -92,18 +59,6 @@ async function waitForSync(driver, what, test) {
 
 const pageText = (driver) => driver.executeScript('return document.querySelector("main")?.innerText ?? ""')
 
-/** Waits for `condition`; on a timeout the failure says what the window showed instead. */
-async function waitShowingPage(driver, condition, message) {
-  try {
-    await driver.wait(condition, UI_TIMEOUT_MS, message)
-  } catch (error) {
-    const shown = await driver
-      .executeScript('return location.hash + "\\n" + (document.body?.innerText ?? "").slice(0, 2000)')
-      .catch(() => '(the window did not answer)')
-    throw new Error(`${message}. The window showed:\n${shown}`, { cause: error })
-  }
-}
-
 async function changeSummary(driver, caseId, text) {
   await driver.executeScript(`location.hash = arguments[0]`, `#/cases/${caseId}`)
   await waitShowingPage(driver, () => driver.executeScript(`return !!document.getElementById('change-summary')`), 'the case page did not show')
@@ -125,25 +80,19 @@ async function changeSummary(driver, caseId, text) {
   )
 }
 
-async function screenshot(driver, name) {
-  await mkdir(SCREENSHOT_DIR, { recursive: true })
-  await waitForPaint(driver)
-  await writeFile(join(SCREENSHOT_DIR, `${name}.png`), await driver.takeScreenshot(), 'base64')
-}
-
 describe('a caseworker works offline in the real window', { timeout: 360_000 }, () => {
   const work = mkdtempSync(join(tmpdir(), 'doorstep-window-'))
   const appLaptop = join(work, 'app-laptop')
   const leadLaptop = join(work, 'lead-laptop')
   let server
-  let driverProcess
+  let app
   let driver
   let caseId
 
   before(async () => {
     assert.ok(APP, 'Set DOORSTEP_APP_BINARY to the built app, e.g. target/debug/doorstep-app')
     assert.ok(process.env.DISPLAY, 'No display: run this under xvfb-run')
-    server = new Server(join(work, 'server'), await freePort())
+    server = new DoorstepServer(SERVER, join(work, 'server'), await freePort())
     execFileSync(SERVER, ['demo', '--data-dir', server.dataDir, '--cases', '12'], { stdio: 'ignore' })
     await server.start()
 
@@ -156,31 +105,18 @@ describe('a caseworker works offline in the real window', { timeout: 360_000 }, 
 
     // Out in the field: no connection to the server.
     await server.stop()
-    const port = await freePort()
-    let nativePort = await freePort()
-    while (nativePort === port) nativePort = await freePort()
-    driverProcess = await startTauriDriver(port, nativePort, {
+    app = await openApp(APP, {
       ...process.env,
       DOORSTEP_DATA_DIR: appLaptop,
       DOORSTEP_SERVER_URL: server.url,
     })
-    driver = await withTimeout(
-      new Builder()
-        .usingServer(`http://127.0.0.1:${port}/`)
-        .withCapabilities({ browserName: 'wry', 'tauri:options': { application: APP } })
-        .build(),
-      60_000,
-      'starting the app',
-    )
-    // The window has chosen its first page and drawn it before a step moves on.
-    await waitShowingPage(driver, () => driver.executeScript(`return !!document.querySelector('main h1')`), 'the app drew no page')
+    driver = app.driver
   })
 
   after(async () => {
     try {
-      if (driver) await withTimeout(driver.quit(), 30_000, 'closing the app').catch(() => {})
+      await closeApp(app)
     } finally {
-      await stopTauriDriver(driverProcess)
       await server?.stop()
       rmSync(work, { recursive: true, force: true })
     }

@@ -13,18 +13,14 @@
 //     xvfb-run --auto-servernum node --test ui/tests/window/
 // The server is taken from the app's folder (target/debug).
 import assert from 'node:assert/strict'
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { after, before, describe, test } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { Builder, By, Key } from 'selenium-webdriver'
-import { canConnect, freePort, startTauriDriver, stopTauriDriver, waitForPaint, withTimeout } from './driver.mjs'
+import { By, Key } from 'selenium-webdriver'
+import { DoorstepServer, UI_TIMEOUT_MS, closeApp, freePort, openApp, screenshot, waitShowingPage } from './driver.mjs'
 
-const REPO_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..')
-const SCREENSHOT_DIR = join(REPO_DIR, 'test-output', 'window')
 const APP = process.env.DOORSTEP_APP_BINARY ? resolve(process.env.DOORSTEP_APP_BINARY) : undefined
 const SERVER = APP ? join(dirname(APP), 'doorstep-server') : ''
 
@@ -37,29 +33,8 @@ const PIN = '407193'
 const CSV_HEADER =
   'Worker,Open cases,In progress,Awaiting review,Overdue cases,Open tasks,Overdue tasks,Visits under way,Overdue visits,Cases with conflicts'
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf])
-const UI_TIMEOUT_MS = 60_000
-
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms))
-
-/** Waits for `condition`; on a timeout the failure says what the window showed instead. */
-async function waitShowingPage(driver, condition, message) {
-  try {
-    await driver.wait(condition, UI_TIMEOUT_MS, message)
-  } catch (error) {
-    const shown = await driver
-      .executeScript('return location.hash + "\\n" + (document.body?.innerText ?? "").slice(0, 2000)')
-      .catch(() => '(the window did not answer)')
-    throw new Error(`${message}. The window showed:\n${shown}`, { cause: error })
-  }
-}
 
 const heading = (driver) => driver.executeScript(`return (document.querySelector('main h1')?.textContent ?? '').trim()`)
-
-async function screenshot(driver, name) {
-  await mkdir(SCREENSHOT_DIR, { recursive: true })
-  await waitForPaint(driver)
-  await writeFile(join(SCREENSHOT_DIR, `${name}.png`), await driver.takeScreenshot(), 'base64')
-}
 
 /** Types into a field as a person would, after emptying it. */
 async function type(driver, selector, text) {
@@ -74,9 +49,8 @@ describe('a team lead saves the caseload as a CSV file from the real window', { 
   const laptop = join(work, 'lead-laptop')
   const home = join(work, 'home')
   const downloads = join(home, 'Downloads')
-  let serverPort
-  let serverProcess
-  let driverProcess
+  let server
+  let app
   let driver
   let savedPath
 
@@ -85,15 +59,9 @@ describe('a team lead saves the caseload as a CSV file from the real window', { 
     assert.ok(process.env.DISPLAY, 'No display: run this under xvfb-run')
 
     // A demo server with a small team and a few cases.
-    serverPort = await freePort()
-    const serverUrl = `http://127.0.0.1:${serverPort}`
+    server = new DoorstepServer(SERVER, serverData, await freePort())
     execFileSync(SERVER, ['demo', '--data-dir', serverData, '--cases', '20'], { stdio: 'ignore' })
-    serverProcess = spawn(SERVER, ['serve', '--listen', `127.0.0.1:${serverPort}`, '--data-dir', serverData], { stdio: 'ignore' })
-    const deadline = Date.now() + 30_000
-    while (!(await canConnect(serverPort))) {
-      if (Date.now() > deadline) throw new Error(`doorstep-server did not listen on ${serverUrl}`)
-      await sleep(100)
-    }
+    await server.start()
 
     // The lead's own home folder, set up as a Linux desktop sets it up: the
     // Downloads folder is named in ~/.config/user-dirs.dirs. It does not
@@ -101,37 +69,21 @@ describe('a team lead saves the caseload as a CSV file from the real window', { 
     mkdirSync(join(home, '.config'), { recursive: true })
     writeFileSync(join(home, '.config', 'user-dirs.dirs'), 'XDG_DOWNLOAD_DIR="$HOME/Downloads"\n')
 
-    const port = await freePort()
-    let nativePort = await freePort()
-    while (nativePort === port) nativePort = await freePort()
-    driverProcess = await startTauriDriver(port, nativePort, {
+    app = await openApp(APP, {
       ...process.env,
       HOME: home,
       XDG_CONFIG_HOME: join(home, '.config'),
       DOORSTEP_DATA_DIR: laptop,
-      DOORSTEP_SERVER_URL: serverUrl,
+      DOORSTEP_SERVER_URL: server.url,
     })
-    driver = await withTimeout(
-      new Builder()
-        .usingServer(`http://127.0.0.1:${port}/`)
-        .withCapabilities({ browserName: 'wry', 'tauri:options': { application: APP } })
-        .build(),
-      60_000,
-      'starting the app',
-    )
-    await waitShowingPage(driver, () => driver.executeScript(`return !!document.querySelector('main h1')`), 'the app drew no page')
+    driver = app.driver
   })
 
   after(async () => {
     try {
-      if (driver) await withTimeout(driver.quit(), 30_000, 'closing the app').catch(() => {})
+      await closeApp(app)
     } finally {
-      await stopTauriDriver(driverProcess)
-      if (serverProcess && serverProcess.exitCode === null && serverProcess.signalCode === null) {
-        const exited = new Promise((ok) => serverProcess.once('exit', ok))
-        serverProcess.kill('SIGTERM')
-        await exited
-      }
+      await server?.stop()
       rmSync(work, { recursive: true, force: true })
     }
   })

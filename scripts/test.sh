@@ -56,6 +56,19 @@ npm --prefix ui run test:e2e
 step "Packaging: the .deb and .rpm from the build step"
 DOORSTEP_BUNDLE_DIR="$target_dir/debug/bundle" node --test tests/packaging/
 
+step "The server's systemd unit (systemd-analyze verify and security)"
+if command -v systemd-analyze >/dev/null; then
+  # The unit names the installed binary; check it against the one just built.
+  unit_dir=$(mktemp -d)
+  sed "s#/usr/bin/doorstep-server#$target_dir/debug/doorstep-server#" \
+    packaging/systemd/doorstep-server.service >"$unit_dir/doorstep-server.service"
+  systemd-analyze verify "$unit_dir/doorstep-server.service"
+  systemd-analyze security --offline=yes --threshold=20 "$unit_dir/doorstep-server.service" | tail -1
+  rm -rf "$unit_dir"
+else
+  echo "systemd unit SKIPPED: systemd-analyze is not installed here"
+fi
+
 step "Real app window (Xvfb, tauri-driver, WebKitWebDriver)"
 window_device=$(mktemp -d)
 DOORSTEP_DATA_DIR=$window_device DOORSTEP_COUNCIL_NAME="Example Borough Council" DOORSTEP_COUNCIL_COLOUR="#00703c" \
